@@ -1,0 +1,44 @@
+"""skrnn: scikit-learn compatible recurrent-network text classifiers.
+
+The transformers (:class:`TextVectorizer`, :class:`SequencePadder`) and the
+IMDB loader import without TensorFlow; the classifiers, which need Keras and
+TensorFlow, are imported on first use.
+"""
+
+from ._sequence import SequencePadder
+from ._text import TextVectorizer
+from . import datasets
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "SimpleRNNClassifier": "._classifiers",
+    "LSTMClassifier": "._classifiers",
+    "GRUClassifier": "._classifiers",
+    "reference": ".reference",
+}
+
+__all__ = [
+    "TextVectorizer",
+    "SequencePadder",
+    "SimpleRNNClassifier",
+    "LSTMClassifier",
+    "GRUClassifier",
+    "datasets",
+    "reference",
+]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        module = importlib.import_module(_LAZY[name], __name__)
+        value = module if name == "reference" else getattr(module, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'skrnn' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

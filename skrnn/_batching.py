@@ -1,0 +1,136 @@
+"""Length-aware batching: run each batch only over the steps that hold tokens.
+
+A padded IMDB matrix (maxlen 500) is about half padding, and a recurrent
+layer pays for every step. With padding masked (``mask_zero=True``), a
+masked step leaves the state unchanged, so the columns that are padding in
+*every* row of a batch can be cut off without changing the function the
+network computes. Grouping sequences of similar length into the same batch
+makes those columns many.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+
+__all__ = ["token_span", "LengthBatches", "predict_by_length"]
+
+
+def token_span(X):
+    """First and one-past-last column holding a non-padding id, per row.
+
+    Rows of only padding get ``(width, width)``.
+    """
+    X = np.asarray(X)
+    width = X.shape[1]
+    nonzero = X != 0
+    any_token = nonzero.any(axis=1)
+    first = np.where(any_token, nonzero.argmax(axis=1), width)
+    last = np.where(any_token, width - nonzero[:, ::-1].argmax(axis=1), width)
+    return first, last
+
+
+def _trim(X, rows, first, last):
+    lo = int(first[rows].min())
+    hi = int(last[rows].max())
+    if hi <= lo:  # every row is padding: keep one (masked) step
+        lo, hi = X.shape[1] - 1, X.shape[1]
+    return X[rows, lo:hi]
+
+
+def _length_order(first, last, rng, chunk):
+    """Indices grouped by length: shuffled, then sorted within chunks."""
+    n = len(first)
+    order = rng.permutation(n) if rng is not None else np.arange(n)
+    if rng is None:
+        return order[np.argsort(last - first, kind="stable")]
+    spans = (last - first)[order]
+    pieces = []
+    for start in range(0, n, chunk):
+        piece = order[start : start + chunk]
+        pieces.append(piece[np.argsort(spans[start : start + chunk], kind="stable")])
+    return np.concatenate(pieces) if pieces else order
+
+
+class LengthBatches(keras.utils.PyDataset):
+    """Batches of similar-length rows, each trimmed to its own token span.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, steps)
+        Padded token ids (0 = padding).
+    y, sample_weight : ndarray or None
+        Targets and weights, batched alongside.
+    batch_size : int
+    shuffle : bool
+        Reshuffle every epoch: a random permutation, sorted by length within
+        chunks of ``chunk_batches`` batches, then the batch order shuffled.
+        Training stays stochastic while each batch holds similar lengths.
+    seed : int or None
+        Seed of the shuffling.
+    by_length : bool, default=True
+        ``False`` gives plain (shuffled) batches over all columns.
+    """
+
+    def __init__(
+        self, X, y=None, sample_weight=None, *, batch_size=128, shuffle=True, seed=None,
+        by_length=True, chunk_batches=32,
+    ):
+        super().__init__()
+        self.by_length = by_length
+        self.X = X
+        self.y = y
+        self.sample_weight = sample_weight
+        self.batch_size = int(batch_size)
+        self.shuffle = shuffle
+        self.chunk = self.batch_size * chunk_batches
+        self.rng = np.random.default_rng(seed) if shuffle else None
+        self.first, self.last = token_span(X)
+        self._make_batches()
+
+    def _make_batches(self):
+        if self.by_length:
+            order = _length_order(self.first, self.last, self.rng, self.chunk)
+        elif self.rng is not None:
+            order = self.rng.permutation(len(self.X))
+        else:
+            order = np.arange(len(self.X))
+        batches = [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
+        if self.rng is not None:
+            batches = [batches[i] for i in self.rng.permutation(len(batches))]
+        self.batches = batches
+
+    def __len__(self):
+        return len(self.batches)
+
+    def __getitem__(self, index):
+        rows = self.batches[index]
+        x = _trim(self.X, rows, self.first, self.last) if self.by_length else self.X[rows]
+        if self.y is None:
+            return (x,)
+        if self.sample_weight is None:
+            return x, self.y[rows]
+        return x, self.y[rows], self.sample_weight[rows]
+
+    def on_epoch_end(self):
+        if self.shuffle:
+            self._make_batches()
+
+    @property
+    def num_batches(self):
+        return len(self.batches)
+
+
+def predict_by_length(model, X, *, batch_size=512, verbose=0, callbacks=None):
+    """``model.predict(X)`` over length-sorted, trimmed batches, in X's order."""
+    first, last = token_span(X)
+    order = np.argsort(last - first, kind="stable")
+    outputs = []
+    for start in range(0, len(order), batch_size):
+        rows = order[start : start + batch_size]
+        outputs.append(np.asarray(model.predict_on_batch(_trim(X, rows, first, last))))
+    pred = np.concatenate(outputs)
+    result = np.empty_like(pred)
+    result[order] = pred
+    return result
+

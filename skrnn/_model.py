@@ -1,0 +1,107 @@
+"""The Keras model behind the classifiers: a pure function of its settings."""
+
+from __future__ import annotations
+
+import keras
+from keras import layers, ops
+
+__all__ = ["build_rnn_model", "MaskedGlobalMaxPooling1D", "CELLS"]
+
+#: Recurrent layer class per cell name.
+CELLS = {"simple_rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
+
+
+@keras.saving.register_keras_serializable(package="skrnn")
+class MaskedGlobalMaxPooling1D(layers.Layer):
+    """Max over the time steps, ignoring masked (padding) steps.
+
+    Keras' ``GlobalMaxPooling1D`` ignores the mask, so padding steps (whose
+    outputs are zeros or stale states) could win the max. A sequence with
+    every step masked pools to zeros.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        if mask is None:
+            return ops.max(inputs, axis=1)
+        keep = ops.expand_dims(ops.cast(mask, "bool"), -1)
+        lowest = ops.convert_to_tensor(-3.0e38 if inputs.dtype == "float32" else -6.0e4, inputs.dtype)
+        pooled = ops.max(ops.where(keep, inputs, lowest), axis=1)
+        any_step = ops.any(keep, axis=1)
+        return ops.where(any_step, pooled, ops.zeros_like(pooled))
+
+    def compute_mask(self, inputs, mask=None):
+        return None
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], input_shape[2])
+
+
+def build_rnn_model(
+    *,
+    cell,
+    vocabulary_size,
+    n_classes,
+    embedding_dim=32,
+    units=32,
+    n_layers=1,
+    bidirectional=False,
+    dropout=0.0,
+    recurrent_dropout=0.0,
+    pooling="last",
+    mask_padding=True,
+    name=None,
+):
+    """Build (not compile) ``Embedding -> recurrent layers -> Dense``.
+
+    Parameters
+    ----------
+    cell : {"simple_rnn", "lstm", "gru"}
+        The recurrent layer.
+    vocabulary_size : int
+        ``input_dim`` of the embedding (ids 0 .. vocabulary_size - 1).
+    n_classes : int
+        2 gives one sigmoid unit; more give a softmax over ``n_classes``.
+    embedding_dim, units, n_layers, bidirectional, dropout, recurrent_dropout
+        As in the classifiers. All recurrent layers but the last return
+        sequences (stacking), and so does the last one unless
+        ``pooling="last"``.
+    pooling : {"last", "max", "mean"}
+        Read the last state, or pool the outputs over the (unmasked) steps.
+    mask_padding : bool
+        Mask id 0, so padding never reaches the recurrent state.
+
+    Returns
+    -------
+    model : keras.Model
+        Input: int token ids of shape (batch, steps), any number of steps.
+    """
+    rnn_class = CELLS[cell]
+    inputs = keras.Input(shape=(None,), dtype="int32", name="token_ids")
+    x = layers.Embedding(
+        vocabulary_size, embedding_dim, mask_zero=mask_padding, name="embedding"
+    )(inputs)
+    for i in range(n_layers):
+        last = i == n_layers - 1
+        rnn = rnn_class(
+            units,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            return_sequences=not (last and pooling == "last"),
+            name=f"{cell}_{i}",
+        )
+        if bidirectional:
+            rnn = layers.Bidirectional(rnn, name=f"bidirectional_{i}")
+        x = rnn(x)
+    if pooling == "max":
+        x = MaskedGlobalMaxPooling1D(name="max_pool")(x)
+    elif pooling == "mean":
+        x = layers.GlobalAveragePooling1D(name="mean_pool")(x)
+    if n_classes <= 2:
+        outputs = layers.Dense(1, activation="sigmoid", name="output")(x)
+    else:
+        outputs = layers.Dense(n_classes, activation="softmax", name="output")(x)
+    return keras.Model(inputs, outputs, name=name or f"skrnn_{cell}")

@@ -1,0 +1,347 @@
+"""Raw documents -> integer token sequences."""
+
+from __future__ import annotations
+
+import numbers
+import re
+from collections import Counter
+from itertools import chain
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+__all__ = ["TextVectorizer", "PAD_ID", "OOV_ID"]
+
+#: Id of the padding token (Keras convention: 0 is padding).
+PAD_ID = 0
+#: Id of the out-of-vocabulary token (Keras convention: 1 is OOV).
+OOV_ID = 1
+_FIRST_ID = 2
+
+#: Words of one or more letters or digits, with inner apostrophes kept
+#: (``don't``, ``rock'n'roll``), as the Keras ``Tokenizer`` keeps them.
+DEFAULT_TOKEN_PATTERN = r"(?u)\b\w[\w']*\b"
+_HTML_TAG = re.compile(r"<[^<>]{0,200}>")
+
+
+def _validate_documents(raw_documents, *, where="raw_documents"):
+    """Return ``raw_documents`` as a list of str, or raise a clear error.
+
+    Accepts a list, tuple, 1-D numpy array or pandas Series of str; bytes
+    are decoded as UTF-8. Raises ``ValueError`` for a single string, for a
+    non-str document (naming its position and type) and for undecodable
+    bytes.
+    """
+    if isinstance(raw_documents, (str, bytes)):
+        raise ValueError(
+            f"{where} must be an iterable of str documents, got a single "
+            f"{type(raw_documents).__name__}; wrap it in a list: [text]."
+        )
+    if raw_documents is None:
+        raise ValueError(f"{where} must be an iterable of str documents, got None.")
+    if hasattr(raw_documents, "ndim") and getattr(raw_documents, "ndim", 1) != 1:
+        raise ValueError(
+            f"{where} must be one-dimensional (one document per entry), got an "
+            f"array of shape {raw_documents.shape}."
+        )
+    try:
+        docs = list(raw_documents)
+    except TypeError:
+        raise ValueError(
+            f"{where} must be an iterable of str documents, got "
+            f"{type(raw_documents).__name__}."
+        ) from None
+    for i, doc in enumerate(docs):
+        if type(doc) is str:
+            continue
+        if isinstance(doc, str):
+            docs[i] = str(doc)
+        elif isinstance(doc, (bytes, bytearray)):
+            try:
+                docs[i] = bytes(doc).decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ValueError(
+                    f"Document {i} of {where} is bytes that are not valid UTF-8 "
+                    f"({exc.reason} at byte {exc.start}); decode it yourself "
+                    "and pass str."
+                ) from None
+        else:
+            kind = "NaN" if isinstance(doc, float) and doc != doc else type(doc).__name__
+            raise ValueError(
+                f"Document {i} of {where} is {kind!s} ({doc!r:.40}), not a str; "
+                "every document must be a string (fill missing ones with '')."
+            )
+    return docs
+
+
+class TextVectorizer(TransformerMixin, BaseEstimator):
+    """Turn raw documents into sequences of integer token ids.
+
+    The Keras-style counterpart of scikit-learn's ``CountVectorizer``: instead
+    of a bag of words it keeps the order of the tokens, which is what a
+    recurrent network needs. Id 0 is reserved for padding and id 1 for
+    out-of-vocabulary tokens; the vocabulary's tokens get ids 2, 3, ... in
+    order of descending corpus frequency (ties broken alphabetically), so
+    the result is deterministic.
+
+    Parameters
+    ----------
+    max_features : int or None, default=None
+        Keep only the ``max_features`` most frequent tokens. ``None`` keeps
+        every token (after ``min_df``).
+    min_df : int, default=1
+        Ignore tokens that appear in fewer than ``min_df`` documents.
+    lowercase : bool, default=True
+        Convert the text to lower case before tokenizing.
+    strip_html : bool, default=True
+        Replace HTML tags such as ``<br />`` (common in IMDB reviews) by a
+        space before tokenizing.
+    token_pattern : str, default=r"(?u)\\b\\w[\\w']*\\b"
+        Regular expression for a token. The default keeps one-letter words
+        and inner apostrophes. Ignored when ``tokenizer`` is given.
+    tokenizer : callable or None, default=None
+        A function ``str -> list of str`` that replaces the regular
+        expression (it receives the text after ``strip_html`` and
+        ``lowercase``).
+    oov : {"index", "drop"}, default="index"
+        What ``transform`` does with a token that is not in the vocabulary:
+        ``"index"`` maps it to the out-of-vocabulary id 1, ``"drop"`` leaves
+        it out (as the old Keras ``Tokenizer`` did without ``oov_token``).
+
+    Attributes
+    ----------
+    vocabulary_ : dict of str to int
+        Token -> id, ids starting at 2.
+    vocabulary_size_ : int
+        Number of ids in use including the reserved 0 and 1: the
+        ``input_dim`` an ``Embedding`` layer needs.
+    document_count_ : int
+        Number of documents seen in ``fit``.
+
+    See Also
+    --------
+    SequencePadder : Pad the sequences to a rectangular matrix.
+    sklearn.feature_extraction.text.CountVectorizer : The bag-of-words analogue.
+
+    Notes
+    -----
+    A document with no token at all gives an empty sequence; with
+    ``oov="drop"`` so does a document with no known token, while with
+    ``oov="index"`` it gives a sequence of 1s (one per unknown token).
+
+    Examples
+    --------
+    >>> from skrnn import TextVectorizer
+    >>> vec = TextVectorizer().fit(["a good film", "a bad film", "a film"])
+    >>> vec.vocabulary_
+    {'a': 2, 'film': 3, 'bad': 4, 'good': 5}
+    >>> [s.tolist() for s in vec.transform(["a great film<br />really"])]
+    [[2, 1, 3, 1]]
+    >>> vec.inverse_transform([[2, 5, 3]])
+    [['a', 'good', 'film']]
+    """
+
+    _parameter_constraints = {
+        "max_features": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "min_df": [Interval(numbers.Integral, 1, None, closed="left")],
+        "lowercase": ["boolean"],
+        "strip_html": ["boolean"],
+        "token_pattern": [str],
+        "tokenizer": [callable, None],
+        "oov": [StrOptions({"index", "drop"})],
+    }
+
+    def __init__(
+        self,
+        *,
+        max_features=None,
+        min_df=1,
+        lowercase=True,
+        strip_html=True,
+        token_pattern=DEFAULT_TOKEN_PATTERN,
+        tokenizer=None,
+        oov="index",
+    ):
+        self.max_features = max_features
+        self.min_df = min_df
+        self.lowercase = lowercase
+        self.strip_html = strip_html
+        self.token_pattern = token_pattern
+        self.tokenizer = tokenizer
+        self.oov = oov
+
+    # -- analysis --------------------------------------------------------
+    def build_analyzer(self):
+        """Return the callable ``str -> list of str`` used to tokenize."""
+        strip = _HTML_TAG.sub if self.strip_html else None
+        lower = self.lowercase
+        if self.tokenizer is not None:
+            tokenize = self.tokenizer
+        else:
+            try:
+                tokenize = re.compile(self.token_pattern).findall
+            except re.error as exc:
+                raise ValueError(
+                    f"token_pattern {self.token_pattern!r} is not a valid "
+                    f"regular expression: {exc}."
+                ) from None
+
+        def analyze(doc):
+            if strip is not None and "<" in doc:
+                doc = strip(" ", doc)
+            if lower:
+                doc = doc.lower()
+            return tokenize(doc)
+
+        return analyze
+
+    def _tokenize_all(self, docs):
+        analyze = self.build_analyzer()
+        tokens = [analyze(doc) for doc in docs]
+        if self.tokenizer is not None:
+            for i, toks in enumerate(tokens):
+                if isinstance(toks, str) or not all(isinstance(t, str) for t in toks):
+                    raise ValueError(
+                        f"tokenizer must return a list of str; for document {i} "
+                        f"it returned {type(toks).__name__}."
+                    )
+        return tokens
+
+    # -- fit / transform -------------------------------------------------
+    def fit(self, raw_documents, y=None):
+        """Learn the vocabulary of ``raw_documents``.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str
+            A list, 1-D array or pandas Series of documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : TextVectorizer
+            The fitted transformer.
+        """
+        self._fit(raw_documents)
+        return self
+
+    def fit_transform(self, raw_documents, y=None):
+        """Learn the vocabulary and return the documents' id sequences.
+
+        Equivalent to ``fit(raw_documents).transform(raw_documents)``, but
+        tokenizes once.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str
+            The documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        sequences : list of ndarray of int32
+            One 1-D array of ids per document.
+        """
+        tokens = self._fit(raw_documents)
+        return self._encode(tokens)
+
+    def _fit(self, raw_documents):
+        self._validate_params()
+        docs = _validate_documents(raw_documents)
+        if not docs:
+            raise ValueError(
+                "raw_documents is empty: TextVectorizer needs at least one "
+                "document to learn a vocabulary."
+            )
+        tokens = self._tokenize_all(docs)
+        counts = Counter(chain.from_iterable(tokens))
+        if self.min_df > 1:
+            df = Counter(chain.from_iterable(set(t) for t in tokens))
+            counts = {t: c for t, c in counts.items() if df[t] >= self.min_df}
+        ranked = sorted(counts.items(), key=lambda tc: (-tc[1], tc[0]))
+        if self.max_features is not None:
+            ranked = ranked[: self.max_features]
+        self.vocabulary_ = {t: i for i, (t, _) in enumerate(ranked, _FIRST_ID)}
+        self.vocabulary_size_ = len(self.vocabulary_) + _FIRST_ID
+        self.document_count_ = len(docs)
+        return tokens
+
+    def transform(self, raw_documents):
+        """Map each document to the sequence of its token ids.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str
+            The documents.
+
+        Returns
+        -------
+        sequences : list of ndarray of int32
+            One 1-D array of ids per document, in the document's token
+            order: ids >= 2 for vocabulary tokens, 1 for unknown tokens
+            (dropped with ``oov="drop"``). Ragged: use
+            :class:`SequencePadder` to make a matrix.
+        """
+        check_is_fitted(self, "vocabulary_")
+        docs = _validate_documents(raw_documents)
+        return self._encode(self._tokenize_all(docs))
+
+    def _encode(self, tokens):
+        # One dict lookup per token over the flattened corpus, then split
+        # into per-document views of one buffer: fast and compact.
+        lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+        get = self.vocabulary_.get
+        flat = np.fromiter(
+            (get(t, OOV_ID) for t in chain.from_iterable(tokens)),
+            dtype=np.int32,
+            count=int(lengths.sum()),
+        )
+        if self.oov == "drop":
+            keep = flat != OOV_ID
+            doc_of_token = np.repeat(np.arange(len(lengths)), lengths)
+            lengths = np.bincount(doc_of_token[keep], minlength=len(lengths))
+            flat = flat[keep]
+        return np.split(flat, np.cumsum(lengths)[:-1]) if len(lengths) else []
+
+    def inverse_transform(self, sequences):
+        """Map id sequences back to lists of tokens.
+
+        Padding (0) is skipped; out-of-vocabulary ids (1, or any id not in
+        the vocabulary) are skipped too, since the token they stood for is
+        unknown.
+
+        Parameters
+        ----------
+        sequences : iterable of sequences of int, or 2-D array
+            As returned by :meth:`transform` or :class:`SequencePadder`.
+
+        Returns
+        -------
+        tokens : list of list of str
+        """
+        check_is_fitted(self, "vocabulary_")
+        from ._sequence import _validate_sequences
+
+        flat, lengths = _validate_sequences(
+            sequences, where="inverse_transform input", allow_empty=True
+        )
+        inverse = {i: t for t, i in self.vocabulary_.items()}
+        seqs = np.split(flat, np.cumsum(lengths)[:-1]) if len(lengths) else []
+        return [[inverse[i] for i in s.tolist() if i in inverse] for s in seqs]
+
+    def get_feature_names_out(self, input_features=None):
+        """Vocabulary tokens in id order (id 2 first), as an object array."""
+        check_is_fitted(self, "vocabulary_")
+        return np.asarray(sorted(self.vocabulary_, key=self.vocabulary_.get), dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.target_tags.required = False
+        tags.requires_fit = True
+        return tags
