@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numbers
 from collections import defaultdict
-from contextlib import nullcontext
+from contextlib import contextmanager
 
 import keras
 import numpy as np
@@ -220,6 +220,10 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         model.compile(**compile_kwargs)
         return model
 
+    def _build_keras_model(self):
+        with _seed_scope(self._random_state):
+            return super()._build_keras_model()
+
     def _get_compile_kwargs(self):
         kwargs = super()._get_compile_kwargs()
         if kwargs.get("loss") is None:
@@ -254,6 +258,14 @@ class _BaseRNNClassifier(KerasClassifierCompat):
                     f"{min(widths)} to {max(widths)}); pad them to one length "
                     "with SequencePadder first."
                 )
+        if getattr(X, "dtype", None) == object:
+            try:
+                X = np.asarray(X).astype(np.float64)
+            except (TypeError, ValueError) as exc:
+                raise TypeError(
+                    f"{name} input X holds values that are not numbers ({exc}); "
+                    "token ids must be non-negative integers."
+                ) from None
         X = validate_data(
             self,
             X,
@@ -322,6 +334,13 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         -------
         self
         """
+        if sample_weight is not None and not np.isscalar(sample_weight):
+            weights, labels = np.asarray(sample_weight), np.asarray(y)
+            if weights.shape == labels.shape and np.unique(labels[weights != 0]).size == 1:
+                raise ValueError(
+                    f"{type(self).__name__} needs samples of at least 2 classes "
+                    "with non-zero sample_weight, but only one class is left."
+                )
         return self._fit_guarded(super().fit, X, y, sample_weight=sample_weight, **kwargs)
 
     def partial_fit(self, X, y, classes=None, sample_weight=None, **kwargs):
@@ -369,7 +388,7 @@ class _BaseRNNClassifier(KerasClassifierCompat):
                 f"validation samples out of {len(X)}."
             )
         n_train = len(X) - n_val
-        seed = self._fit_seed()
+        seed = self._fit_seed(initial_epoch)
         train = self._batches(X[:n_train], y[:n_train], _head(sample_weight, n_train), batch_size, shuffle, seed)
         validation = None
         if n_val:
@@ -378,8 +397,7 @@ class _BaseRNNClassifier(KerasClassifierCompat):
                 fit_args.pop("validation_batch_size", None) or self.predict_batch_size, False, None,
             )
         fit_args.pop("validation_batch_size", None)
-        seeding = nullcontext() if self._random_state is None else tensorflow_random_state(self._random_state)
-        with seeding:
+        with _seed_scope(self._random_state):
             hist = self.model_.fit(
                 train,
                 validation_data=validation,
@@ -393,9 +411,10 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         for key, values in hist.history.items():
             self.history_[key] += [float(v) for v in values]
 
-    def _fit_seed(self):
+    def _fit_seed(self, initial_epoch):
+        # partial_fit continues at a later epoch: shuffle differently there.
         if self._random_state is not None:
-            return int(self._random_state) + self.current_epoch
+            return int(self._random_state) + initial_epoch
         return None
 
     def _uses_buckets(self):
@@ -457,6 +476,30 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         tags.input_tags.sparse = False
         tags.non_deterministic = False
         return tags
+
+
+@contextmanager
+def _seed_scope(seed):
+    """Seed Python, NumPy, TensorFlow and Keras for one block, then restore.
+
+    scikeras' ``tensorflow_random_state`` seeds (and restores) Python, NumPy
+    and TensorFlow and turns op determinism on; Keras 3 also draws unseeded
+    initializer seeds from a process-wide ``SeedGenerator`` that advances
+    with every model, so it is reset here (and put back afterwards) too.
+    """
+    if seed is None:
+        yield
+        return
+    from keras.src.backend.common import global_state
+    from keras.src.random.seed_generator import GLOBAL_SEED_GENERATOR
+
+    saved = global_state.get_global_attribute(GLOBAL_SEED_GENERATOR)
+    global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, None)
+    try:
+        with tensorflow_random_state(seed):
+            yield
+    finally:
+        global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, saved)
 
 
 def _head(a, n):
