@@ -220,6 +220,10 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         model.compile(**compile_kwargs)
         return model
 
+    def _initialize(self, X, y=None):
+        _release_keras_state()
+        return super()._initialize(X, y)
+
     def _build_keras_model(self):
         with _seed_scope(self._random_state):
             return super()._build_keras_model()
@@ -476,6 +480,19 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         tags.input_tags.sparse = False
         tags.non_deterministic = False
         return tags
+
+
+def _release_keras_state():
+    """Free what earlier models left in Keras' global state (a grid search
+    builds hundreds), keeping a seed the user set with
+    ``keras.utils.set_random_seed``. Fitted models keep working."""
+    from keras.src.backend.common import global_state
+    from keras.src.utils.rng_utils import GLOBAL_RANDOM_SEED
+
+    user_seed = global_state.get_global_attribute(GLOBAL_RANDOM_SEED)
+    keras.backend.clear_session(free_memory=True)
+    if user_seed is not None:
+        global_state.set_global_attribute(GLOBAL_RANDOM_SEED, user_seed)
 
 
 @contextmanager

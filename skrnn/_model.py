@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
-__all__ = ["build_rnn_model", "MaskedGlobalMaxPooling1D", "CELLS"]
+__all__ = ["build_rnn_model", "MaskedGlobalMaxPooling1D", "MaskedGlobalAveragePooling1D", "CELLS"]
 
 #: Recurrent layer class per cell name.
 CELLS = {"simple_rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
@@ -32,6 +32,33 @@ class MaskedGlobalMaxPooling1D(layers.Layer):
         pooled = ops.max(ops.where(keep, inputs, lowest), axis=1)
         any_step = ops.any(keep, axis=1)
         return ops.where(any_step, pooled, ops.zeros_like(pooled))
+
+    def compute_mask(self, inputs, mask=None):
+        return None
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], input_shape[2])
+
+
+@keras.saving.register_keras_serializable(package="skrnn")
+class MaskedGlobalAveragePooling1D(layers.Layer):
+    """Mean over the unmasked time steps; a fully masked sequence gives zeros.
+
+    Keras' ``GlobalAveragePooling1D`` divides by the number of unmasked
+    steps, which is 0/0 = NaN for an empty document.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        if mask is None:
+            return ops.mean(inputs, axis=1)
+        weights = ops.expand_dims(ops.cast(mask, inputs.dtype), -1)
+        total = ops.sum(inputs * weights, axis=1)
+        count = ops.sum(weights, axis=1)
+        return total / ops.maximum(count, ops.ones_like(count))
 
     def compute_mask(self, inputs, mask=None):
         return None
@@ -99,7 +126,7 @@ def build_rnn_model(
     if pooling == "max":
         x = MaskedGlobalMaxPooling1D(name="max_pool")(x)
     elif pooling == "mean":
-        x = layers.GlobalAveragePooling1D(name="mean_pool")(x)
+        x = MaskedGlobalAveragePooling1D(name="mean_pool")(x)
     if n_classes <= 2:
         outputs = layers.Dense(1, activation="sigmoid", name="output")(x)
     else:

@@ -202,7 +202,7 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         tokens = [analyze(doc) for doc in docs]
         if self.tokenizer is not None:
             for i, toks in enumerate(tokens):
-                if isinstance(toks, str) or not all(isinstance(t, str) for t in toks):
+                if not isinstance(toks, (list, tuple)) or not all(isinstance(t, str) for t in toks):
                     raise ValueError(
                         f"tokenizer must return a list of str; for document {i} "
                         f"it returned {type(toks).__name__}."

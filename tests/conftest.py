@@ -1,0 +1,79 @@
+"""Shared corpora and fixtures."""
+
+import os
+import random
+from pathlib import Path
+
+# Quiet TensorFlow's C++ start-up logging in the test runs only.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+#: A tiny sentiment corpus: two clear classes, with HTML and punctuation.
+TEXTS = [
+    "A great film, I loved it!",
+    "Wonderful acting and a great story<br />really moving",
+    "Loved every minute: brilliant and funny.",
+    "Brilliant, wonderful, great.",
+    "An awful film; I hated it.",
+    "Terrible acting and a boring story<br />really dull",
+    "Hated every minute: awful and boring.",
+    "Boring, terrible, awful.",
+] * 6
+LABELS = ["pos"] * 4 + ["neg"] * 4
+LABELS = LABELS * 6
+
+
+@pytest.fixture(autouse=True)
+def _fixed_seeds():
+    """Every test starts from the same Python and NumPy random state."""
+    py_state, np_state = random.getstate(), np.random.get_state()
+    random.seed(0)
+    np.random.seed(0)
+    yield
+    random.setstate(py_state)
+    np.random.set_state(np_state)
+
+
+def imdb_archive_path():
+    """The shared IMDB copy: SKRNN_DATA_HOME, else ../shared/data beside the repo."""
+    home = os.environ.get("SKRNN_DATA_HOME")
+    candidates = [Path(home)] if home else []
+    candidates.append(REPO.parent / "shared" / "data")
+    for folder in candidates:
+        if folder.is_file() or list(folder.glob("aclImdb*.tar.gz")) or (folder / "aclImdb").is_dir():
+            return folder
+    return None
+
+
+@pytest.fixture(scope="session")
+def imdb_home():
+    """Folder with the real IMDB data; a test needing it fails under CI=true."""
+    home = imdb_archive_path()
+    if home is None:
+        message = "IMDB data not found (set SKRNN_DATA_HOME or provide ../shared/data)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return home
+
+
+@pytest.fixture(scope="session")
+def imdb_sample(imdb_home):
+    """A small stratified IMDB sample: 600 train and 300 test reviews."""
+    from sklearn.model_selection import train_test_split
+
+    from skrnn.datasets import load_imdb
+
+    X_train, y_train = load_imdb("train", data_home=imdb_home, return_X_y=True)
+    X_test, y_test = load_imdb("test", data_home=imdb_home, return_X_y=True)
+    X_train, _, y_train, _ = train_test_split(
+        X_train, y_train, train_size=600, stratify=y_train, random_state=0
+    )
+    X_test, _, y_test, _ = train_test_split(
+        X_test, y_test, train_size=300, stratify=y_test, random_state=0
+    )
+    return X_train, y_train, X_test, y_test

@@ -1,0 +1,119 @@
+import pickle
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.pipeline import make_pipeline
+from sklearn.utils import get_tags
+
+from skrnn import SequencePadder, TextVectorizer
+
+from .conftest import TEXTS
+
+
+def test_vocabulary_by_frequency_then_alphabet():
+    vec = TextVectorizer().fit(["b a c a", "c a d"])
+    # a:3, c:2, then b and d tie at 1 -> alphabetical
+    assert vec.vocabulary_ == {"a": 2, "c": 3, "b": 4, "d": 5}
+    assert vec.vocabulary_size_ == 6
+    assert vec.document_count_ == 2
+
+
+def test_reserved_ids_and_oov():
+    vec = TextVectorizer().fit(["good film"])
+    seqs = vec.transform(["good bad film", ""])
+    assert seqs[0].tolist() == [3, 1, 2]  # film < good: ties go alphabetically
+    assert seqs[1].tolist() == []
+    assert seqs[0].dtype == np.int32
+    dropped = TextVectorizer(oov="drop").fit(["good film"]).transform(["bad good bad film bad", "bad"])
+    assert [s.tolist() for s in dropped] == [[3, 2], []]
+
+
+def test_max_features_and_min_df():
+    docs = ["a a a b b c", "a b d", "a e"]
+    assert list(TextVectorizer(max_features=2).fit(docs).vocabulary_) == ["a", "b"]
+    vec = TextVectorizer(min_df=2).fit(docs)
+    assert vec.vocabulary_ == {"a": 2, "b": 3}
+    assert vec.transform(["c a"])[0].tolist() == [1, 2]
+
+
+def test_lowercase_html_and_token_pattern():
+    vec = TextVectorizer().fit(["Don't STOP<br />me now, I"])
+    assert set(vec.vocabulary_) == {"don't", "stop", "me", "now", "i"}
+    assert "br" not in vec.vocabulary_
+    keep = TextVectorizer(lowercase=False, strip_html=False).fit(["Hi <br />there"])
+    assert set(keep.vocabulary_) == {"Hi", "br", "there"}
+    digits = TextVectorizer(token_pattern=r"\d+").fit(["a 12 b 7"])
+    assert set(digits.vocabulary_) == {"12", "7"}
+
+
+def test_custom_tokenizer():
+    vec = TextVectorizer(tokenizer=str.split).fit(["hello, world"])
+    assert set(vec.vocabulary_) == {"hello,", "world"}
+    with pytest.raises(ValueError, match="tokenizer must return a list of str"):
+        TextVectorizer(tokenizer=lambda s: 3).fit(["x"])
+
+
+def test_inverse_transform_round_trip():
+    vec = TextVectorizer().fit(TEXTS)
+    seqs = vec.transform(["a great film, i loved it"])
+    assert vec.inverse_transform(seqs) == [["a", "great", "film", "i", "loved", "it"]]
+    padded = SequencePadder(maxlen=8).fit_transform(seqs)
+    assert vec.inverse_transform(padded) == [["a", "great", "film", "i", "loved", "it"]]
+    # unknown words (id 1) cannot be named and are skipped
+    assert vec.inverse_transform(vec.transform(["zzz great"])) == [["great"]]
+
+
+@pytest.mark.parametrize("container", [list, tuple, np.array, pd.Series])
+def test_accepts_containers(container):
+    vec = TextVectorizer().fit(container(TEXTS))
+    out = vec.transform(container(TEXTS[:3]))
+    assert len(out) == 3
+
+
+def test_bytes_are_decoded():
+    vec = TextVectorizer().fit([b"caf\xc3\xa9 ok"])
+    assert "café" in vec.vocabulary_
+
+
+def test_fit_transform_equals_fit_then_transform():
+    a = TextVectorizer(max_features=20).fit_transform(TEXTS)
+    b = TextVectorizer(max_features=20).fit(TEXTS).transform(TEXTS)
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+
+
+def test_estimator_basics():
+    vec = TextVectorizer(max_features=5, oov="drop")
+    assert vec.get_params()["max_features"] == 5
+    assert clone(vec).get_params() == vec.get_params()
+    assert vec.set_params(min_df=2) is vec and vec.min_df == 2
+    assert vec.fit(TEXTS) is vec
+    restored = pickle.loads(pickle.dumps(vec))
+    assert restored.vocabulary_ == vec.vocabulary_
+    with pytest.raises(NotFittedError):
+        TextVectorizer().transform(["x"])
+    tags = get_tags(vec)
+    assert tags.input_tags.string and not tags.input_tags.two_d_array
+    assert list(vec.get_feature_names_out()) == sorted(vec.vocabulary_, key=vec.vocabulary_.get)
+
+
+def test_pipeline_makes_the_keras_recipe_matrix():
+    pipe = make_pipeline(TextVectorizer(max_features=10000), SequencePadder(maxlen=500))
+    X = pipe.fit_transform(TEXTS)
+    assert X.shape == (len(TEXTS), 500) and X.dtype == np.int32
+    assert X.max() < pipe[0].vocabulary_size_
+    assert (X[:, :490] == 0).all()  # short reviews are pre-padded
+
+
+def test_import_does_not_load_tensorflow():
+    code = (
+        "import sys, skrnn; from skrnn import TextVectorizer, SequencePadder;"
+        "from skrnn.datasets import load_imdb;"
+        "TextVectorizer().fit_transform(['a b']);"
+        "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules, 'TF imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
