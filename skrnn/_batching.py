@@ -10,6 +10,10 @@ makes those columns many.
 
 from __future__ import annotations
 
+import logging
+import weakref
+from contextlib import contextmanager
+
 import keras
 import numpy as np
 
@@ -121,14 +125,60 @@ class LengthBatches(keras.utils.PyDataset):
         return len(self.batches)
 
 
-def predict_by_length(model, X, *, batch_size=512, verbose=0, callbacks=None):
+_PREDICT_FUNCTIONS = weakref.WeakKeyDictionary()
+
+
+class _DropRetracingWarning(logging.Filter):
+    def filter(self, record):
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+@contextmanager
+def quiet_retracing():
+    """Silence TensorFlow's "frequent retracing" warning inside the block.
+
+    Each fitted model compiles its own functions once; a grid search fits
+    hundreds of models, which TensorFlow mistakes for a retracing loop.
+    The filter is removed on exit, so nothing else is silenced.
+    """
+    logger = logging.getLogger("tensorflow")
+    drop = _DropRetracingWarning()
+    logger.addFilter(drop)
+    try:
+        yield
+    finally:
+        logger.removeFilter(drop)
+
+
+def _predict_function(model):
+    """One compiled inference function per model, for any batch and length.
+
+    Its input signature has unknown batch and time dimensions, so batches
+    of different widths never trigger a retrace.
+    """
+    fn = _PREDICT_FUNCTIONS.get(model)
+    if fn is None:
+        import tensorflow as tf
+
+        fn = tf.function(
+            lambda x: model(x, training=False),
+            input_signature=[tf.TensorSpec([None, None], tf.int32)],
+        )
+        _PREDICT_FUNCTIONS[model] = fn
+    return fn
+
+
+def predict_by_length(model, X, *, batch_size=512):
     """``model.predict(X)`` over length-sorted, trimmed batches, in X's order."""
     first, last = token_span(X)
     order = np.argsort(last - first, kind="stable")
+    predict = _predict_function(model)
     outputs = []
-    for start in range(0, len(order), batch_size):
-        rows = order[start : start + batch_size]
-        outputs.append(np.asarray(model.predict_on_batch(_trim(X, rows, first, last))))
+    with quiet_retracing():
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            x = np.ascontiguousarray(_trim(X, rows, first, last), dtype=np.int32)
+            outputs.append(np.asarray(predict(x)))
     pred = np.concatenate(outputs)
     result = np.empty_like(pred)
     result[order] = pred

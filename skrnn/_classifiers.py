@@ -15,7 +15,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from ._batching import LengthBatches, predict_by_length
+from ._batching import LengthBatches, predict_by_length, quiet_retracing
 from ._compat import KerasClassifierCompat
 from ._model import build_rnn_model
 from ._sequence import _check_ids
@@ -401,7 +401,7 @@ class _BaseRNNClassifier(KerasClassifierCompat):
                 fit_args.pop("validation_batch_size", None) or self.predict_batch_size, False, None,
             )
         fit_args.pop("validation_batch_size", None)
-        with _seed_scope(self._random_state):
+        with _seed_scope(self._random_state), quiet_retracing():
             hist = self.model_.fit(
                 train,
                 validation_data=validation,

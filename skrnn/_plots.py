@@ -1,0 +1,52 @@
+"""Training curves and the model comparison chart (matplotlib, no display)."""
+
+from __future__ import annotations
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def plot_history(history, path, *, title=""):
+    """Accuracy and loss per epoch, training and validation, as a Keras user plots them."""
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for ax, metric in zip(axes, ("accuracy", "loss")):
+        for key, style, label in ((metric, "o-", "training"), (f"val_{metric}", "s--", "validation")):
+            values = history.get(key)
+            if values:
+                ax.plot(range(1, len(values) + 1), values, style, label=label)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+        ax.set_title(f"{title}: {metric}")
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def plot_comparison(models, path):
+    """Test accuracy and fit time of each model, side by side."""
+    plt = _pyplot()
+    names = [m.name for m in models]
+    fig, (ax_acc, ax_time) = plt.subplots(1, 2, figsize=(11, 4))
+    bars = ax_acc.barh(names, [m.accuracy for m in models], color="tab:blue")
+    ax_acc.bar_label(bars, fmt="%.3f", padding=2)
+    low = min([m.accuracy for m in models] + [0.5])
+    ax_acc.set_xlim(max(0.0, low - 0.05), 1.0)
+    ax_acc.set_xlabel("test accuracy")
+    ax_acc.invert_yaxis()
+    bars = ax_time.barh(names, [m.fit_seconds for m in models], color="tab:orange")
+    ax_time.bar_label(bars, fmt="%.1f s", padding=2)
+    ax_time.set_xlabel("fit time (s)")
+    ax_time.invert_yaxis()
+    fig.suptitle("IMDB: RNN pipelines against TF-IDF baselines")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)

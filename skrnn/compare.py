@@ -1,0 +1,280 @@
+"""``skrnn compare``: RNN pipelines against TF-IDF baselines on IMDB.
+
+:func:`run_comparison` is the library form; ``skrnn compare`` (see
+``skrnn._cli``) is the command line around it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["MODELS", "DEFAULT_MODELS", "make_model", "run_comparison", "ComparisonResult"]
+
+#: Model names and what they are.
+MODELS = {
+    "tfidf-unigram": "TF-IDF (unigrams, min_df=2, sublinear tf) + LogisticRegression(C=4)",
+    "tfidf-bigram": "TF-IDF (1-2-grams, min_df=2, sublinear tf) + LogisticRegression(C=10)",
+    "simple_rnn": "TextVectorizer -> SequencePadder -> SimpleRNNClassifier",
+    "lstm": "TextVectorizer -> SequencePadder -> LSTMClassifier",
+    "gru": "TextVectorizer -> SequencePadder -> GRUClassifier",
+    "bilstm": "TextVectorizer -> SequencePadder -> LSTMClassifier(bidirectional=True)",
+}
+DEFAULT_MODELS = ("tfidf-unigram", "tfidf-bigram", "simple_rnn", "lstm")
+RNN_MODELS = ("simple_rnn", "lstm", "gru", "bilstm")
+
+
+def make_model(name, *, epochs=4, max_features=20000, maxlen=500, random_state=0, callbacks=None, validation_split=0.1):
+    """The pipeline ``skrnn compare`` trains under ``name`` (see :data:`MODELS`)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    from . import SequencePadder, TextVectorizer
+
+    if name == "tfidf-unigram":
+        return make_pipeline(
+            TfidfVectorizer(min_df=2, sublinear_tf=True),
+            LogisticRegression(C=4, max_iter=1000),
+        )
+    if name == "tfidf-bigram":
+        return make_pipeline(
+            TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
+            LogisticRegression(C=10, max_iter=1000),
+        )
+    if name not in RNN_MODELS:
+        raise ValueError(f"Unknown model {name!r}; choose from {', '.join(MODELS)}.")
+    from . import GRUClassifier, LSTMClassifier, SimpleRNNClassifier
+
+    cls = {"simple_rnn": SimpleRNNClassifier, "lstm": LSTMClassifier, "gru": GRUClassifier,
+           "bilstm": LSTMClassifier}[name]
+    extra = {"bidirectional": True} if name == "bilstm" else {}
+    return make_pipeline(
+        TextVectorizer(max_features=max_features),
+        SequencePadder(maxlen=maxlen),
+        cls(
+            epochs=epochs,
+            validation_split=validation_split,
+            random_state=random_state,
+            callbacks=callbacks,
+            **extra,
+        ),
+    )
+
+
+@dataclass
+class ModelResult:
+    name: str
+    description: str
+    accuracy: float
+    f1: float
+    roc_auc: float
+    fit_seconds: float
+    predict_seconds: float
+    trainable_params: int
+    history: dict = field(default_factory=dict)
+
+
+@dataclass
+class ComparisonResult:
+    settings: dict
+    versions: dict
+    n_train: int
+    n_test: int
+    models: list
+
+    def table(self):
+        """The results as a Markdown table."""
+        lines = [
+            "| model | test accuracy | F1 | ROC AUC | fit s | predict s | trainable params |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for m in self.models:
+            lines.append(
+                f"| {m.name} | {m.accuracy:.4f} | {m.f1:.4f} | {m.roc_auc:.4f} | "
+                f"{m.fit_seconds:.1f} | {m.predict_seconds:.1f} | {m.trainable_params:,} |"
+            )
+        return "\n".join(lines)
+
+
+def _trainable_params(pipeline):
+    final = pipeline[-1]
+    if hasattr(final, "count_params"):
+        return final.count_params()
+    return int(final.coef_.size + np.size(final.intercept_))
+
+
+def _versions():
+    import sklearn
+
+    from . import __version__
+
+    versions = {"python": platform.python_version(), "skrnn": __version__, "scikit-learn": sklearn.__version__,
+                "numpy": np.__version__}
+    for name in ("keras", "tensorflow", "scikeras"):
+        module = sys.modules.get(name)
+        if module is not None:
+            versions[name] = getattr(module, "__version__", "?")
+    return versions
+
+
+def _subsample(X, y, n, seed):
+    if n is None or n >= len(X):
+        return X, y
+    from sklearn.model_selection import train_test_split
+
+    X_s, _, y_s, _ = train_test_split(X, y, train_size=n, stratify=y, random_state=seed)
+    return X_s, y_s
+
+
+def run_comparison(
+    *,
+    data=None,
+    models=DEFAULT_MODELS,
+    epochs=4,
+    max_features=20000,
+    maxlen=500,
+    sample=None,
+    out="skrnn-report",
+    random_state=0,
+    progress=None,
+):
+    """Train every model on IMDB train, evaluate on IMDB test, write a report.
+
+    Parameters
+    ----------
+    data : str or path-like, default=None
+        An aclImdb folder, a folder holding one, or a ``.tar.gz`` archive;
+        ``None`` uses :func:`skrnn.datasets.get_data_home`.
+    models : sequence of str
+        Names from :data:`MODELS`.
+    epochs, max_features, maxlen : int
+        RNN training epochs, vocabulary size and padded length.
+    sample : int or None
+        Use a stratified sample of this many training and as many test
+        reviews (``None``: all 25,000 of each).
+    out : str or path-like
+        Report folder: ``results.json``, ``report.md`` and PNG plots. Files
+        are written to a temporary folder and moved in only when the whole
+        run has finished, so an interrupted run leaves no half report.
+    random_state : int
+        Seed of the sampling, shuffling and network initialisation.
+    progress : skrnn._progress.Progress or None
+        Where progress goes (default: a bar on a terminal, lines otherwise).
+
+    Returns
+    -------
+    result : ComparisonResult
+    """
+    from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
+
+    from ._progress import Progress
+    from .datasets import load_imdb
+
+    unknown = [m for m in models if m not in MODELS]
+    if unknown:
+        raise ValueError(f"Unknown model(s) {', '.join(unknown)}; choose from {', '.join(MODELS)}.")
+    progress = progress or Progress()
+    out = Path(out)
+    progress.line(f"Loading IMDB from {data if data is not None else 'the data home'} ...")
+    X_train, y_train = load_imdb("train", data_home=data, return_X_y=True, shuffle=True, random_state=random_state)
+    X_test, y_test = load_imdb("test", data_home=data, return_X_y=True, shuffle=True, random_state=random_state)
+    X_train, y_train = _subsample(X_train, y_train, sample, random_state)
+    X_test, y_test = _subsample(X_test, y_test, sample, random_state)
+    progress.line(f"{len(X_train):,} training and {len(X_test):,} test reviews.")
+
+    results = []
+    for name in models:
+        callbacks = [progress.keras_callback(name, epochs)] if name in RNN_MODELS else None
+        pipeline = make_model(
+            name, epochs=epochs, max_features=max_features, maxlen=maxlen,
+            random_state=random_state, callbacks=callbacks,
+        )
+        progress.line(f"[{name}] fitting: {MODELS[name]}")
+        start = time.perf_counter()
+        pipeline.fit(X_train, y_train)
+        fit_seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        proba = pipeline.predict_proba(X_test)[:, 1]
+        predict_seconds = time.perf_counter() - start
+        pred = (proba >= 0.5).astype(int)
+        final = pipeline[-1]
+        history = {k: list(v) for k, v in getattr(final, "history_", {}).items()}
+        if name in RNN_MODELS:
+            final.set_params(callbacks=None)  # the progress callback is not part of the model
+        result = ModelResult(
+            name=name,
+            description=MODELS[name],
+            accuracy=float(accuracy_score(y_test, pred)),
+            f1=float(f1_score(y_test, pred)),
+            roc_auc=float(roc_auc_score(y_test, proba)),
+            fit_seconds=fit_seconds,
+            predict_seconds=predict_seconds,
+            trainable_params=_trainable_params(pipeline),
+            history=history,
+        )
+        results.append(result)
+        progress.line(
+            f"[{name}] test accuracy {result.accuracy:.4f}, fit {fit_seconds:.1f} s, "
+            f"predict {predict_seconds:.1f} s"
+        )
+
+    comparison = ComparisonResult(
+        settings={"data": str(data) if data is not None else None, "models": list(models), "epochs": epochs,
+                  "max_features": max_features, "maxlen": maxlen, "sample": sample,
+                  "random_state": random_state},
+        versions=_versions(),
+        n_train=len(X_train),
+        n_test=len(X_test),
+        models=results,
+    )
+    write_report(comparison, out)
+    progress.line(f"Report written to {out}/")
+    return comparison
+
+
+def write_report(comparison, out):
+    """Write results.json, report.md and the plots into ``out``, atomically per run."""
+    from ._plots import plot_comparison, plot_history
+
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        data = asdict(comparison)
+        (staging / "results.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
+        plots = []
+        for m in comparison.models:
+            if m.history:
+                name = f"curves_{m.name}.png"
+                plot_history(m.history, staging / name, title=m.name)
+                plots.append(name)
+        plot_comparison(comparison.models, staging / "comparison.png")
+        plots.append("comparison.png")
+        (staging / "report.md").write_text(_report_markdown(comparison, plots), encoding="utf-8")
+        out.mkdir(parents=True, exist_ok=True)
+        for f in staging.iterdir():
+            os.replace(f, out / f.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _report_markdown(c, plots):
+    settings = "\n".join(f"- {k}: {v}" for k, v in c.settings.items())
+    versions = ", ".join(f"{k} {v}" for k, v in c.versions.items())
+    images = "\n\n".join(f"![{p}]({p})" for p in plots)
+    return (
+        "# skrnn compare: IMDB sentiment\n\n"
+        f"{c.n_train:,} training and {c.n_test:,} test reviews.\n\n"
+        f"{c.table()}\n\n## Settings\n\n{settings}\n\n## Versions\n\n{versions}\n\n"
+        f"## Plots\n\n{images}\n"
+    )
