@@ -14,7 +14,6 @@ import logging
 import weakref
 from contextlib import contextmanager
 
-import keras
 import numpy as np
 
 __all__ = ["token_span", "LengthBatches", "predict_by_length"]
@@ -56,7 +55,7 @@ def _length_order(first, last, rng, chunk):
     return np.concatenate(pieces) if pieces else order
 
 
-class LengthBatches(keras.utils.PyDataset):
+class LengthBatches:
     """Batches of similar-length rows, each trimmed to its own token span.
 
     Parameters
@@ -80,7 +79,6 @@ class LengthBatches(keras.utils.PyDataset):
         self, X, y=None, sample_weight=None, *, batch_size=128, shuffle=True, seed=None,
         by_length=True, chunk_batches=32,
     ):
-        super().__init__()
         self.by_length = by_length
         self.X = X
         self.y = y
@@ -110,6 +108,7 @@ class LengthBatches(keras.utils.PyDataset):
     def __getitem__(self, index):
         rows = self.batches[index]
         x = _trim(self.X, rows, self.first, self.last) if self.by_length else self.X[rows]
+        x = np.ascontiguousarray(x, dtype=np.int32)
         if self.y is None:
             return (x,)
         if self.sample_weight is None:
@@ -120,9 +119,35 @@ class LengthBatches(keras.utils.PyDataset):
         if self.shuffle:
             self._make_batches()
 
-    @property
-    def num_batches(self):
-        return len(self.batches)
+    def as_dataset(self):
+        """A ``tf.data.Dataset`` of the batches, reshuffled on every pass.
+
+        Batches have different widths, so the time dimension is declared
+        unknown (``None``); one compiled train step serves them all. The
+        next batches are prepared while the current one trains (prefetch).
+        """
+        import tensorflow as tf
+
+        def spec(a, dtype=None):
+            return tf.TensorSpec((None,) + a.shape[1:], dtype or tf.as_dtype(a.dtype))
+
+        signature = [tf.TensorSpec((None, None), tf.int32)]
+        if self.y is not None:
+            signature.append(spec(self.y))
+            if self.sample_weight is not None:
+                signature.append(spec(self.sample_weight))
+        passes = [0]
+
+        def generate():
+            if passes[0] and self.shuffle:
+                self._make_batches()
+            passes[0] += 1
+            for i in range(len(self)):
+                yield tuple(np.asarray(part) for part in self[i])
+
+        dataset = tf.data.Dataset.from_generator(generate, output_signature=tuple(signature))
+        dataset = dataset.apply(tf.data.experimental.assert_cardinality(len(self)))
+        return dataset.prefetch(2)
 
 
 _PREDICT_FUNCTIONS = weakref.WeakKeyDictionary()

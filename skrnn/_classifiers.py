@@ -408,6 +408,7 @@ class _BaseRNNClassifier(KerasClassifierCompat):
                 epochs=initial_epoch + epochs,
                 initial_epoch=initial_epoch,
                 callbacks=callbacks,
+                shuffle=False,  # the batches are shuffled (by length) already
                 **fit_args,
             )
         if not warm_start or not hasattr(self, "history_") or initial_epoch == 0:
@@ -428,7 +429,7 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         return LengthBatches(
             X, y, sample_weight, batch_size=batch_size, shuffle=shuffle, seed=seed,
             by_length=self._uses_buckets(),
-        )
+        ).as_dataset()
 
     # -- prediction ------------------------------------------------------------
     def __sklearn_is_fitted__(self):

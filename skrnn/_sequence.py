@@ -30,7 +30,7 @@ def _check_ids(flat, *, where, locate):
         if frac.any():
             i = np.flatnonzero(frac)[0]
             raise ValueError(
-                f"{where} contains the non-integral value {flat[i]!r} "
+                f"{where} contains the non-integral value {flat[i].item()!r} "
                 f"{locate(i)}; token ids must be non-negative integers."
             )
         if flat.size and np.abs(flat).max() >= 2**62:

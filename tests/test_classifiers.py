@@ -1,0 +1,348 @@
+import pickle
+import random
+import subprocess
+import sys
+import textwrap
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.base import clone, is_classifier
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import VotingClassifier
+from sklearn.exceptions import NotFittedError
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score
+from sklearn.model_selection import (
+    GridSearchCV,
+    RandomizedSearchCV,
+    StratifiedKFold,
+    check_cv,
+    cross_val_score,
+)
+from sklearn.pipeline import make_pipeline
+
+from skrnn import GRUClassifier, LSTMClassifier, SequencePadder, SimpleRNNClassifier, TextVectorizer
+
+from .conftest import LABELS, TEXTS
+
+keras = pytest.importorskip("keras")
+CLASSIFIERS = [SimpleRNNClassifier, LSTMClassifier, GRUClassifier]
+# run_eagerly: tiny models train faster without tf.function tracing; the
+# graph path is covered by the tests that set run_eagerly=False.
+TINY = dict(embedding_dim=8, units=8, epochs=2, batch_size=16, random_state=0, run_eagerly=True)
+
+
+def tiny_pipeline(cls=LSTMClassifier, **params):
+    return make_pipeline(TextVectorizer(), SequencePadder(maxlen=12), cls(**{**TINY, **params}))
+
+
+def token_data(n=60, steps=10, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.randint(2, 30, size=(n, steps))
+    lengths = rng.randint(0, steps + 1, size=n)
+    for i, length in enumerate(lengths):
+        X[i, : steps - length] = 0  # pre-padding
+    y = (X.sum(axis=1) % 2).astype(int)
+    return X, y
+
+
+# -- the scikeras / scikit-learn >= 1.6 compatibility fix -----------------------------
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+def test_is_classifier_and_stratified_cv(cls):
+    est = cls()
+    assert is_classifier(est)
+    assert is_classifier(make_pipeline(TextVectorizer(), SequencePadder(), est))
+    assert isinstance(check_cv(5, np.array([0, 1] * 10), classifier=is_classifier(est)), StratifiedKFold)
+
+
+def test_roc_auc_scoring_works():
+    scores = cross_val_score(tiny_pipeline(), TEXTS, LABELS, cv=2, scoring="roc_auc")
+    assert scores.shape == (2,) and np.all((scores >= 0) & (scores <= 1))
+
+
+# -- fitting, predicting, scoring ----------------------------------------------------------
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+def test_pipeline_on_raw_text(cls):
+    pipe = tiny_pipeline(cls, epochs=15, run_eagerly=False).fit(TEXTS, LABELS)
+    proba = pipe.predict_proba(TEXTS)
+    assert proba.shape == (len(TEXTS), 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1, atol=1e-6)
+    pred = pipe.predict(TEXTS)
+    assert set(pred) <= {"neg", "pos"}
+    assert list(pipe.classes_) == ["neg", "pos"]
+    assert pipe.score(TEXTS, LABELS) == pytest.approx(accuracy_score(LABELS, pred))
+    assert pipe.score(TEXTS, LABELS) > 0.9  # the toy corpus is separable
+
+
+def test_multiclass_with_any_labels():
+    X, _ = token_data(90)
+    y = np.array(["a", "b", "c"])[np.arange(90) % 3]
+    est = GRUClassifier(**TINY).fit(X, y)
+    proba = est.predict_proba(X)
+    assert proba.shape == (90, 3) and list(est.classes_) == ["a", "b", "c"]
+    assert est.model_.loss == "sparse_categorical_crossentropy"
+    assert set(est.predict(X)) <= {"a", "b", "c"}
+
+
+@pytest.mark.parametrize("pooling", ["last", "max", "mean"])
+@pytest.mark.parametrize("n_layers, bidirectional", [(1, False), (2, True)])
+def test_architectures(pooling, n_layers, bidirectional):
+    X, y = token_data()
+    est = LSTMClassifier(**TINY, pooling=pooling, n_layers=n_layers, bidirectional=bidirectional,
+                         dropout=0.1, recurrent_dropout=0.1).fit(X, y)
+    layers = [layer.name for layer in est.model_.layers]
+    assert layers[0] == "token_ids" and layers[1] == "embedding" and layers[-1] == "output"
+    assert sum(name.startswith("bidirectional" if bidirectional else "lstm") for name in layers) == n_layers
+    assert np.isfinite(est.predict_proba(X)).all()
+
+
+def test_empty_documents_get_finite_probabilities():
+    X, y = token_data()
+    X[:5] = 0
+    for pooling in ("last", "max", "mean"):
+        assert np.isfinite(LSTMClassifier(**TINY, pooling=pooling).fit(X, y).predict_proba(X)).all()
+
+
+def test_unknown_ids_at_predict_are_oov():
+    X, y = token_data()
+    est = LSTMClassifier(**TINY).fit(X, y)
+    assert est.vocabulary_size_ == X.max() + 1
+    X_big = X.copy()
+    X_big[:, -1] = 10**9
+    X_oov = X.copy()
+    X_oov[:, -1] = 1
+    np.testing.assert_array_equal(est.predict_proba(X_big), est.predict_proba(X_oov))
+
+
+def test_vocabulary_size_parameter_caps_ids():
+    X, y = token_data()
+    est = LSTMClassifier(**TINY, vocabulary_size=10).fit(X, y)
+    assert est.model_.get_layer("embedding").input_dim == 10
+
+
+def test_sample_weight_and_class_weight():
+    X, y = token_data()
+    base = LSTMClassifier(**TINY).fit(X, y).predict_proba(X)
+    weights = np.ones(len(y))
+    same = LSTMClassifier(**TINY).fit(X, y, sample_weight=weights).predict_proba(X)
+    np.testing.assert_allclose(base, same, atol=1e-6)
+    heavy = np.where(y == 1, 10.0, 1.0)
+    kept = heavy.copy()
+    shifted = LSTMClassifier(**TINY).fit(X, y, sample_weight=heavy).predict_proba(X)
+    np.testing.assert_array_equal(heavy, kept)  # the caller's array is not scaled in place
+    assert shifted[:, 1].mean() > base[:, 1].mean()
+    balanced = LSTMClassifier(**TINY, class_weight="balanced").fit(X, y)
+    assert balanced.predict_proba(X).shape == (len(y), 2)
+
+
+def test_routed_parameters_and_learning_rate():
+    X, y = token_data()
+    routed = LSTMClassifier(**TINY, optimizer__learning_rate=0.05).fit(X, y)
+    assert float(routed.model_.optimizer.learning_rate) == pytest.approx(0.05)
+    direct = LSTMClassifier(**TINY, learning_rate=0.02, optimizer="rmsprop").fit(X, y)
+    assert float(direct.model_.optimizer.learning_rate) == pytest.approx(0.02)
+    assert type(direct.model_.optimizer).__name__ == "RMSprop"
+    assert clone(routed).get_params()["optimizer__learning_rate"] == 0.05
+
+
+def test_validation_split_early_stopping_and_history():
+    X, y = token_data(80)
+    est = LSTMClassifier(**{**TINY, "epochs": 30}, early_stopping=True, patience=1, learning_rate=0.05).fit(X, y)
+    assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(est.history_)
+    assert len(est.history_["loss"]) < 30  # stopped early on the noisy toy target
+    est2 = LSTMClassifier(**TINY, validation_split=0.25).fit(X, y)
+    assert len(est2.history_["val_loss"]) == TINY["epochs"]
+
+
+def test_partial_fit_and_warm_start():
+    X, y = token_data()
+    est = LSTMClassifier(**TINY)
+    est.partial_fit(X, y, classes=[0, 1]).partial_fit(X, y)
+    assert est.current_epoch == 2 and len(est.history_["loss"]) == 2
+    warm = LSTMClassifier(**TINY, warm_start=True).fit(X, y)
+    model = warm.model_
+    warm.fit(X, y)
+    assert warm.model_ is model  # trained on, not rebuilt (scikeras restarts history_)
+
+
+# -- length-aware batching is exact ----------------------------------------------------------
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+@pytest.mark.parametrize("pooling", ["last", "max", "mean"])
+def test_length_batching_computes_the_same_function(cls, pooling):
+    from skrnn._batching import LengthBatches
+
+    X, y = token_data(50, steps=16)
+    est = cls(**TINY, pooling=pooling, bidirectional=pooling == "mean").fit(X, y)
+    full = est.model_(X.astype("int32"), training=False).numpy()
+    batches = LengthBatches(X, y, batch_size=8, shuffle=True, seed=3)
+    seen = 0
+    for i in range(len(batches)):
+        xb, _ = batches[i]
+        rows = batches.batches[i]
+        assert xb.shape[1] <= X.shape[1]
+        np.testing.assert_allclose(est.model_(xb, training=False).numpy(), full[rows], atol=1e-5)
+        seen += len(rows)
+    assert seen == len(X)
+    unbucketed = clone(est).set_params(bucket_by_length=False)
+    unbucketed.__dict__.update({k: v for k, v in vars(est).items() if k.endswith("_")})
+    np.testing.assert_allclose(est.predict_proba(X), unbucketed.predict_proba(X), atol=1e-5)
+
+
+def test_length_batches_group_similar_lengths_and_reshuffle():
+    from skrnn._batching import LengthBatches
+
+    X, y = token_data(400, steps=50, seed=1)
+    batches = LengthBatches(X, y, batch_size=20, shuffle=True, seed=0, chunk_batches=20)
+    widths = [batches[i][0].shape[1] for i in range(len(batches))]
+    assert np.mean(widths) < 0.8 * X.shape[1]  # trimmed on average
+    first_epoch = [b.copy() for b in batches.batches]
+    batches.on_epoch_end()
+    assert any(not np.array_equal(a, b) for a, b in zip(first_epoch, batches.batches))
+    assert sorted(np.concatenate(batches.batches)) == list(range(400))
+
+
+# -- scikit-learn meta-estimators -------------------------------------------------------------
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_grid_search(n_jobs):
+    search = GridSearchCV(
+        tiny_pipeline(),
+        {"textvectorizer__max_features": [10, None], "lstmclassifier__units": [4, 8]},
+        cv=2,
+        n_jobs=n_jobs,
+    )
+    search.fit(TEXTS, LABELS)
+    assert len(search.cv_results_["mean_test_score"]) == 4
+    assert search.best_estimator_.predict(TEXTS[:2]).shape == (2,)
+
+
+def test_randomized_search_and_cross_val_score():
+    search = RandomizedSearchCV(
+        tiny_pipeline(), {"sequencepadder__maxlen": [6, 12], "lstmclassifier__pooling": ["max", "last"]},
+        n_iter=2, cv=2, random_state=0, n_jobs=2,
+    ).fit(TEXTS, LABELS)
+    assert 0 <= search.best_score_ <= 1
+    assert cross_val_score(tiny_pipeline(), TEXTS, LABELS, cv=3).shape == (3,)
+
+
+def test_calibrated_and_voting_classifiers():
+    calibrated = CalibratedClassifierCV(tiny_pipeline(), cv=2).fit(TEXTS, LABELS)
+    assert calibrated.predict_proba(TEXTS).shape == (len(TEXTS), 2)
+    voting = VotingClassifier(
+        [("rnn", tiny_pipeline()), ("tfidf", make_pipeline(TfidfVectorizer(), LogisticRegression()))],
+        voting="soft",
+    ).fit(TEXTS, LABELS)
+    assert voting.predict_proba(TEXTS).shape == (len(TEXTS), 2)
+    assert voting.score(TEXTS, LABELS) > 0.9
+
+
+# -- reproducibility, persistence, memory --------------------------------------------------------
+FIT_SCRIPT = textwrap.dedent(
+    """
+    import sys, numpy as np
+    from tests.test_classifiers import tiny_pipeline
+    from tests.conftest import TEXTS, LABELS
+    np.save(sys.argv[1], tiny_pipeline(dropout=0.2, run_eagerly=False).fit(TEXTS, LABELS).predict_proba(TEXTS))
+    """
+)
+
+
+def test_same_random_state_same_model_in_and_across_processes(tmp_path):
+    a = tiny_pipeline(dropout=0.2, run_eagerly=False).fit(TEXTS, LABELS).predict_proba(TEXTS)
+    b = tiny_pipeline(dropout=0.2, run_eagerly=False).fit(TEXTS, LABELS).predict_proba(TEXTS)
+    np.testing.assert_array_equal(a, b)
+    out = tmp_path / "proba.npy"
+    subprocess.run([sys.executable, "-c", FIT_SCRIPT, str(out)], check=True, cwd=_repo())
+    np.testing.assert_array_equal(np.load(out), a)
+    c = tiny_pipeline(dropout=0.2, random_state=1, run_eagerly=False).fit(TEXTS, LABELS).predict_proba(TEXTS)
+    assert not np.array_equal(a, c)
+
+
+def test_seeding_is_scoped_to_fit():
+    import tensorflow as tf
+
+    random.seed(123)
+    np.random.seed(123)
+    expected = (random.random(), np.random.rand())
+    random.seed(123)
+    np.random.seed(123)
+    tiny_pipeline().fit(TEXTS, LABELS)
+    assert (random.random(), np.random.rand()) == expected
+    assert not tf.config.experimental.is_op_determinism_enabled()
+
+
+def _repo():
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parents[1])
+
+
+LOAD_SCRIPT = textwrap.dedent(
+    """
+    import sys, pickle, joblib, numpy as np
+    from tests.conftest import TEXTS
+    path, kind, out = sys.argv[1:]
+    model = joblib.load(path) if kind == "joblib" else pickle.load(open(path, "rb"))
+    np.save(out, model.predict_proba(TEXTS))
+    """
+)
+
+
+@pytest.mark.parametrize("kind", ["pickle", "joblib"])
+def test_fitted_pipeline_survives_a_fresh_process(tmp_path, kind):
+    pipe = tiny_pipeline().fit(TEXTS, LABELS)
+    path = tmp_path / "model.bin"
+    if kind == "joblib":
+        joblib.dump(pipe, path)
+    else:
+        path.write_bytes(pickle.dumps(pipe))
+    out = tmp_path / "proba.npy"
+    subprocess.run([sys.executable, "-c", LOAD_SCRIPT, str(path), kind, str(out)], check=True, cwd=_repo())
+    np.testing.assert_array_equal(np.load(out), pipe.predict_proba(TEXTS))
+
+
+@pytest.mark.parametrize("pooling", ["max", "mean"])
+def test_native_keras_export(tmp_path, pooling):
+    X, y = token_data()
+    est = LSTMClassifier(**TINY, pooling=pooling).fit(X, y)
+    path = tmp_path / "model.keras"
+    est.model_.save(path)
+    loaded = keras.models.load_model(path)
+    np.testing.assert_allclose(loaded.predict(X, verbose=0)[:, 0], est.predict_proba(X)[:, 1], atol=1e-6)
+
+
+def test_thirty_fits_keep_memory_bounded():
+    import gc
+
+    import psutil
+
+    X, y = token_data(100)
+    proc = psutil.Process()
+    first = LSTMClassifier(**TINY).fit(X, y)
+    expected = first.predict_proba(X)
+    gc.collect()
+    before = proc.memory_info().rss
+    for i in range(30):
+        LSTMClassifier(**{**TINY, "units": 4 + i % 3, "run_eagerly": False}).fit(X, y).predict(X)
+    gc.collect()
+    grown = (proc.memory_info().rss - before) / 2**20
+    assert grown < 300, f"RSS grew by {grown:.0f} MiB over 30 fits"
+    np.testing.assert_array_equal(first.predict_proba(X), expected)  # earlier models still work
+
+
+def test_interrupted_fit_leaves_estimator_unfitted():
+    X, y = token_data()
+
+    class Interrupt(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            raise KeyboardInterrupt
+
+    est = LSTMClassifier(**TINY, callbacks=[Interrupt()])
+    with pytest.raises(KeyboardInterrupt):
+        est.fit(X, y)
+    with pytest.raises(NotFittedError):
+        est.predict(X)
+    assert not [k for k in vars(est) if k.endswith("_")]
+    est.set_params(callbacks=None).fit(X, y)
+    assert est.predict(X).shape == (len(y),)

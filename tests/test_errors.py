@@ -1,0 +1,118 @@
+"""The bad-input table: every bad input gets the documented exception and message.
+
+docs/errors.md lists the same cases for users; a test below keeps the two in step.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.exceptions import NotFittedError
+
+from skrnn import GRUClassifier, LSTMClassifier, SequencePadder, SimpleRNNClassifier, TextVectorizer
+from skrnn.datasets import load_imdb
+
+from .conftest import TEXTS
+
+X_OK = np.array([[0, 2, 3], [4, 5, 6], [0, 0, 7], [2, 2, 2]])
+Y_OK = np.array([0, 1, 0, 1])
+TINY = dict(embedding_dim=4, units=4, epochs=1, run_eagerly=True)
+
+
+def fit_vectorizer(docs):
+    return lambda: TextVectorizer().fit(docs)
+
+
+def transform_fitted(docs):
+    return lambda: TextVectorizer().fit(TEXTS).transform(docs)
+
+
+def pad(X, **params):
+    return lambda: SequencePadder(**params).fit_transform(X)
+
+
+def fit_rnn(X, y, cls=LSTMClassifier, **params):
+    return lambda: cls(**{**TINY, **params}).fit(X, y)
+
+
+def predict_unfitted():
+    return LSTMClassifier().predict(X_OK)
+
+
+# (case id, call, exception type, message pattern)
+CASES = [
+    # documents
+    ("document-none", fit_vectorizer(["ok", None]), ValueError, r"Document 1 .* NoneType"),
+    ("document-nan", fit_vectorizer(["ok", float("nan")]), ValueError, r"Document 1 .* NaN"),
+    ("document-number", fit_vectorizer([3, "ok"]), ValueError, r"Document 0 .* int"),
+    ("document-bad-bytes", fit_vectorizer([b"\xff\xfe"]), ValueError, r"not valid UTF-8"),
+    ("document-nested-list", fit_vectorizer([["a", "b"]]), ValueError, r"Document 0 .* list"),
+    ("documents-single-string", fit_vectorizer("one review"), ValueError, r"single str.*\[text\]"),
+    ("documents-none", fit_vectorizer(None), ValueError, r"got None"),
+    ("documents-empty", fit_vectorizer([]), ValueError, r"empty"),
+    ("documents-2d-array", fit_vectorizer(np.array([["a", "b"]])), ValueError, r"one-dimensional"),
+    ("transform-before-fit", lambda: TextVectorizer().transform(["a"]), NotFittedError, r"not fitted"),
+    ("transform-bad-document", transform_fitted(["ok", 1.5]), ValueError, r"Document 1 .* float"),
+    # sequences
+    ("sequence-negative", pad([[1, -1]]), ValueError, r"Negative values.*sequence 0, position 1"),
+    ("sequence-float", pad([[1, 2.5]]), ValueError, r"non-integral value 2.5"),
+    ("sequence-nan", pad([[1, float("nan")]]), ValueError, r"NaN"),
+    ("sequence-huge-id", pad([[2**40]]), ValueError, r"does not fit in dtype int32"),
+    ("sequence-ragged-3d", pad([[[1, 2]], [[3]]]), ValueError, r"Sequence 0 .* 2 dimensions"),
+    ("sequence-3d-array", pad(np.zeros((2, 2, 2), dtype=int)), ValueError, r"3-D array"),
+    ("sequence-strings", pad([["a"]]), ValueError, r"integer token ids"),
+    ("sequence-text", pad(["a review"]), ValueError, r"not a sequence of token ids"),
+    ("sequences-empty", pad([]), ValueError, r"empty"),
+    # padder parameters
+    ("maxlen-negative", pad([[1]], maxlen=-1), ValueError, r"maxlen"),
+    ("maxlen-zero", pad([[1]], maxlen=0), ValueError, r"maxlen"),
+    ("padding-unknown", pad([[1]], padding="middle"), ValueError, r"padding"),
+    ("truncating-unknown", pad([[1]], truncating="both"), ValueError, r"truncating"),
+    # classifier inputs
+    ("predict-before-fit", predict_unfitted, NotFittedError, r"not fitted"),
+    ("X-negative-ids", fit_rnn(X_OK - 3, Y_OK), ValueError, r"Negative values in data"),
+    ("X-fractional", fit_rnn(X_OK + 0.5, Y_OK), ValueError, r"non-integral"),
+    ("X-nan", fit_rnn(np.where(X_OK == 7, np.nan, X_OK), Y_OK), ValueError, r"NaN"),
+    ("X-3d", fit_rnn(np.zeros((4, 2, 2)), Y_OK), ValueError, r"dim 3"),
+    ("X-empty", fit_rnn(np.zeros((0, 3)), []), ValueError, r"0 sample"),
+    ("X-ragged", fit_rnn([[1, 2], [3]], [0, 1]), ValueError, r"ragged.*SequencePadder"),
+    ("X-raw-text", fit_rnn(np.array([["a review"]] * 4), Y_OK), ValueError, r"integer token ids|could not convert"),
+    ("X-sparse", fit_rnn(__import__("scipy.sparse").sparse.csr_matrix(X_OK), Y_OK), TypeError, r"(?i)sparse"),
+    ("y-nan", fit_rnn(X_OK, [0, 1, np.nan, 1]), ValueError, r"y contains NaN"),
+    ("y-one-class", fit_rnn(X_OK, [1, 1, 1, 1]), ValueError, r"class"),
+    ("y-continuous", fit_rnn(X_OK, [0.1, 0.2, 0.3, 0.4]), ValueError, r"Unknown label type"),
+    ("y-length-mismatch", fit_rnn(X_OK, [0, 1, 0]), ValueError, r"inconsistent numbers of samples"),
+    # classifier parameters
+    ("units-zero", fit_rnn(X_OK, Y_OK, units=0), ValueError, r"'units' parameter"),
+    ("pooling-unknown", fit_rnn(X_OK, Y_OK, GRUClassifier, pooling="median"), ValueError, r"'pooling'"),
+    ("dropout-out-of-range", fit_rnn(X_OK, Y_OK, SimpleRNNClassifier, dropout=1.5), ValueError, r"'dropout'"),
+    ("validation-split-too-small", fit_rnn(X_OK, Y_OK, validation_split=0.1), ValueError, r"validation_split"),
+    # the loader
+    ("imdb-subset-unknown", lambda: load_imdb("dev"), ValueError, r"subset"),
+    ("imdb-missing-offline", lambda: load_imdb(data_home="/nonexistent/skrnn", download_if_missing=False),
+     OSError, r"SKRNN_DATA_HOME"),
+]
+
+
+@pytest.mark.parametrize("case_id, call, exc, match", CASES, ids=[c[0] for c in CASES])
+def test_bad_input(case_id, call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+def test_failed_fit_leaves_nothing_half_fitted():
+    est = LSTMClassifier(**TINY)
+    with pytest.raises(ValueError):
+        est.fit(X_OK, [1, 1, 1, 1])
+    assert not [k for k in vars(est) if k.endswith("_")]
+    est.fit(X_OK, Y_OK)
+    fitted = {k for k in vars(est) if k.endswith("_")}
+    with pytest.raises(ValueError):
+        est.fit(X_OK - 3, Y_OK)
+    assert {k for k in vars(est) if k.endswith("_")} == fitted  # the earlier fit is kept whole
+
+
+def test_docs_list_every_case():
+    text = (Path(__file__).resolve().parents[1] / "docs" / "errors.md").read_text()
+    missing = [case_id for case_id, *_ in CASES if f"`{case_id}`" not in text]
+    assert not missing, f"docs/errors.md does not list: {missing}"

@@ -1,0 +1,38 @@
+import itertools
+
+import numpy as np
+import pytest
+
+from skrnn import GRUClassifier, LSTMClassifier, SimpleRNNClassifier, reference
+
+CASES = list(itertools.product(
+    [SimpleRNNClassifier, LSTMClassifier, GRUClassifier],
+    ["last", "max", "mean"],
+    [(1, False), (2, True)],
+    [True, False],
+))
+
+
+@pytest.mark.parametrize("cls, pooling, layers, mask", CASES)
+def test_numpy_forward_pass_matches_keras(cls, pooling, layers, mask):
+    n_layers, bidirectional = layers
+    rng = np.random.RandomState(0)
+    X = rng.randint(0, 30, size=(40, 7))
+    X[:10, :4] = 0
+    X[3] = 0  # an empty document
+    y = rng.randint(0, 3 if bidirectional else 2, size=40)
+    est = cls(embedding_dim=5, units=3, n_layers=n_layers, bidirectional=bidirectional, pooling=pooling,
+              mask_padding=mask, epochs=1, random_state=0, run_eagerly=True).fit(X, y)
+    X_new = rng.randint(0, 45, size=(15, 7))  # ids >= 30 are unknown words
+    X_new[:5, :3] = 0
+    np.testing.assert_allclose(reference.predict_proba(est, X_new), est.predict_proba(X_new), atol=1e-5)
+
+
+def test_simple_rnn_equation_by_hand():
+    x = np.array([[[1.0], [2.0]]])
+    W, U, b = np.array([[0.5]]), np.array([[0.25]]), np.array([0.1])
+    h1 = np.tanh(1.0 * 0.5 + 0.1)
+    h2 = np.tanh(2.0 * 0.5 + h1 * 0.25 + 0.1)
+    np.testing.assert_allclose(reference.simple_rnn(x, W, U, b), [[h2]])
+    masked = reference.simple_rnn(x, W, U, b, mask=np.array([[True, False]]))
+    np.testing.assert_allclose(masked, [[h1]])
