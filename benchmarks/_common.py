@@ -1,0 +1,39 @@
+"""Helpers shared by the benchmark scripts."""
+
+import os
+import platform
+import resource
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DOC = REPO / "docs" / "benchmarks.md"
+
+
+def data_home():
+    """SKRNN_DATA_HOME, else ../shared/data beside the repository."""
+    return os.environ.get("SKRNN_DATA_HOME") or str(REPO.parent / "shared" / "data")
+
+
+def machine():
+    return f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+
+
+def peak_rss_mib():
+    """The process's maximum resident set size so far, in MiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def write_section(name, markdown):
+    """Replace the section between the markers ``<!-- name -->`` and ``<!-- /name -->``."""
+    start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
+    block = f"{start}\n{markdown.strip()}\n{end}"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        _, after = rest.split(end, 1)
+        text = before + block + after
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    DOC.write_text(text, encoding="utf-8")
+    print(f"(written into {DOC.relative_to(REPO)}, section {name})", file=sys.stderr)

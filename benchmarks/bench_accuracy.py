@@ -1,0 +1,100 @@
+"""Accuracy against training time on the full IMDB split (25,000 / 25,000).
+
+Trains RNN pipeline configurations and the TF-IDF + LogisticRegression
+baselines in one run and writes a table into docs/benchmarks.md.
+
+    python benchmarks/bench_accuracy.py                 # the default configurations
+    python benchmarks/bench_accuracy.py --only lstm-default,tfidf-bigram
+"""
+
+import argparse
+import json
+import time
+
+import numpy as np
+from sklearn.metrics import accuracy_score
+from sklearn.pipeline import make_pipeline
+
+from _common import data_home, machine, write_section
+
+CONFIGS = {
+    "tfidf-unigram": {"baseline": "tfidf-unigram"},
+    "tfidf-bigram": {"baseline": "tfidf-bigram"},
+    "simple_rnn-default": {"cell": "simple_rnn"},
+    "lstm-default": {"cell": "lstm"},
+    "gru-default": {"cell": "gru"},
+    "lstm-last-classic": {"cell": "lstm", "clf": {"embedding_dim": 32, "units": 32, "pooling": "last",
+                                                  "optimizer": "rmsprop"}, "max_features": 10000},
+    "bilstm-max": {"cell": "lstm", "clf": {"bidirectional": True}},
+}
+
+
+def build(config, epochs):
+    from skrnn import GRUClassifier, LSTMClassifier, SequencePadder, SimpleRNNClassifier, TextVectorizer
+    from skrnn.compare import make_model
+
+    if "baseline" in config:
+        return make_model(config["baseline"])
+    cls = {"simple_rnn": SimpleRNNClassifier, "lstm": LSTMClassifier, "gru": GRUClassifier}[config["cell"]]
+    params = {"epochs": epochs, "random_state": 0, **config.get("clf", {})}
+    return make_pipeline(
+        TextVectorizer(max_features=config.get("max_features", 20000)),
+        SequencePadder(maxlen=config.get("maxlen", 500)),
+        cls(**params),
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", default=None, help="comma-separated configuration names")
+    parser.add_argument("--epochs", type=int, default=None, help="override every RNN's epochs")
+    parser.add_argument("--extra", default=None, help="JSON dict of extra configurations")
+    parser.add_argument("--section", default="accuracy", help="docs/benchmarks.md section to write")
+    args = parser.parse_args()
+    from skrnn.datasets import load_imdb
+
+    configs = dict(CONFIGS)
+    if args.extra:
+        configs.update(json.loads(args.extra))
+    names = args.only.split(",") if args.only else list(CONFIGS)
+    home = data_home()
+    X_train, y_train = load_imdb("train", data_home=home, return_X_y=True, shuffle=True, random_state=0)
+    X_test, y_test = load_imdb("test", data_home=home, return_X_y=True)
+    rows = []
+    for name in names:
+        config = configs[name]
+        epochs = args.epochs or config.get("epochs", 4)
+        model = build(config, epochs)
+        start = time.perf_counter()
+        model.fit(X_train, y_train)
+        fit_s = time.perf_counter() - start
+        start = time.perf_counter()
+        proba = model.predict_proba(X_test)[:, 1]
+        predict_s = time.perf_counter() - start
+        acc = accuracy_score(y_test, (proba >= 0.5).astype(int))
+        final = model[-1]
+        ran = len(final.history_["loss"]) if hasattr(final, "history_") else "-"
+        settings = {k: v for k, v in final.get_params().items()
+                    if k in ("embedding_dim", "units", "pooling", "bidirectional", "dropout", "optimizer",
+                             "early_stopping", "n_layers")} if hasattr(final, "history_") else {}
+        row = dict(name=name, accuracy=acc, fit_s=fit_s, predict_s=predict_s, epochs=ran,
+                   settings=settings, max_features=config.get("max_features", 20000 if settings else "-"),
+                   maxlen=config.get("maxlen", 500 if settings else "-"))
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    lines = [
+        f"Full IMDB split: 25,000 training reviews (shuffled, seed 0), 25,000 test reviews; {machine()}.",
+        f"Command: `python benchmarks/bench_accuracy.py{' --only ' + args.only if args.only else ''}`.",
+        "",
+        "| configuration | test accuracy | epochs run | fit s | predict s | vocabulary | maxlen | settings |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        settings = ", ".join(f"{k}={v}" for k, v in r["settings"].items()) or "see skrnn.compare.MODELS"
+        lines.append(f"| {r['name']} | {r['accuracy']:.4f} | {r['epochs']} | {r['fit_s']:.0f} | "
+                     f"{r['predict_s']:.1f} | {r['max_features']} | {r['maxlen']} | {settings} |")
+    write_section(args.section, "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
