@@ -241,7 +241,7 @@ def load_imdb(
     return_X_y=False,
     shuffle=False,
     random_state=None,
-    url=IMDB_URL,
+    url=None,
     sha256=IMDB_SHA256,
     verbose=True,
 ):
@@ -270,8 +270,11 @@ def load_imdb(
         Shuffle the reviews (otherwise: neg then pos, by review id).
     random_state : int, RandomState instance or None, default=None
         Seed for the shuffle.
-    url, sha256 : str
-        Download location and expected checksum (overridable for mirrors).
+    url : str or None, default=None
+        Download location; ``None`` uses the ``SKRNN_IMDB_URL`` environment
+        variable, else :data:`IMDB_URL` (override it for a mirror).
+    sha256 : str or None, default=IMDB_SHA256
+        Expected SHA-256 of the download; ``None`` skips the check.
     verbose : bool, default=True
         Show a progress bar while downloading.
 
@@ -310,6 +313,7 @@ def load_imdb(
             )
         if home.exists() and not home.is_dir():
             raise OSError(f"data_home {home} is not a folder or an archive.")
+        url = url or os.environ.get("SKRNN_IMDB_URL") or IMDB_URL
         source = ("archive", download_imdb(home, url=url, sha256=sha256, verbose=verbose))
 
     kind, path = source
