@@ -11,7 +11,6 @@ makes those columns many.
 from __future__ import annotations
 
 import logging
-import weakref
 from contextlib import contextmanager
 
 import numpy as np
@@ -150,9 +149,6 @@ class LengthBatches:
         return dataset.prefetch(2)
 
 
-_PREDICT_FUNCTIONS = weakref.WeakKeyDictionary()
-
-
 class _DropRetracingWarning(logging.Filter):
     def filter(self, record):
         return "triggered tf.function retracing" not in record.getMessage()
@@ -181,7 +177,7 @@ def _predict_function(model):
     Its input signature has unknown batch and time dimensions, so batches
     of different widths never trigger a retrace.
     """
-    fn = _PREDICT_FUNCTIONS.get(model)
+    fn = getattr(model, "_skrnn_predict", None)
     if fn is None:
         import tensorflow as tf
 
@@ -189,7 +185,9 @@ def _predict_function(model):
             lambda x: model(x, training=False),
             input_signature=[tf.TensorSpec([None, None], tf.int32)],
         )
-        _PREDICT_FUNCTIONS[model] = fn
+        # Kept on the model itself (a cycle the garbage collector frees with
+        # it), bypassing Keras' attribute tracking; not saved with the model.
+        object.__setattr__(model, "_skrnn_predict", fn)
     return fn
 
 

@@ -312,25 +312,6 @@ def test_native_keras_export(tmp_path, pooling):
     np.testing.assert_allclose(loaded.predict(X, verbose=0)[:, 0], est.predict_proba(X)[:, 1], atol=1e-6)
 
 
-def test_thirty_fits_keep_memory_bounded():
-    import gc
-
-    import psutil
-
-    X, y = token_data(100)
-    proc = psutil.Process()
-    first = LSTMClassifier(**TINY).fit(X, y)
-    expected = first.predict_proba(X)
-    gc.collect()
-    before = proc.memory_info().rss
-    for i in range(30):
-        LSTMClassifier(**{**TINY, "units": 4 + i % 3, "run_eagerly": False}).fit(X, y).predict(X)
-    gc.collect()
-    grown = (proc.memory_info().rss - before) / 2**20
-    assert grown < 300, f"RSS grew by {grown:.0f} MiB over 30 fits"
-    np.testing.assert_array_equal(first.predict_proba(X), expected)  # earlier models still work
-
-
 def test_interrupted_fit_leaves_estimator_unfitted():
     X, y = token_data()
 
