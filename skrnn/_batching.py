@@ -85,27 +85,43 @@ class LengthBatches:
         self.batch_size = int(batch_size)
         self.shuffle = shuffle
         self.chunk = self.batch_size * chunk_batches
-        self.rng = np.random.default_rng(seed) if shuffle else None
+        self.seed = seed
         self.first, self.last = token_span(X)
-        self._make_batches()
+        self.set_epoch(0)
 
-    def _make_batches(self):
+    def layout(self, epoch):
+        """The batches (row indices) of ``epoch``: a pure function of (seed, epoch).
+
+        Deriving the order from the epoch number, not from how often the data
+        was iterated, keeps training reproducible whatever TensorFlow's
+        background threads do.
+        """
+        rng = None
+        if self.shuffle:
+            rng = np.random.default_rng([self.seed, int(epoch)] if self.seed is not None else None)
         if self.by_length:
-            order = _length_order(self.first, self.last, self.rng, self.chunk)
-        elif self.rng is not None:
-            order = self.rng.permutation(len(self.X))
+            order = _length_order(self.first, self.last, rng, self.chunk)
+        elif rng is not None:
+            order = rng.permutation(len(self.X))
         else:
             order = np.arange(len(self.X))
         batches = [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
-        if self.rng is not None:
-            batches = [batches[i] for i in self.rng.permutation(len(batches))]
-        self.batches = batches
+        if rng is not None:
+            batches = [batches[i] for i in rng.permutation(len(batches))]
+        return batches
+
+    def set_epoch(self, epoch):
+        """Make ``self[i]`` give the batches of ``epoch``."""
+        self.epoch = int(epoch)
+        self.batches = self.layout(self.epoch)
 
     def __len__(self):
         return len(self.batches)
 
     def __getitem__(self, index):
-        rows = self.batches[index]
+        return self._batch(self.batches[index])
+
+    def _batch(self, rows):
         x = _trim(self.X, rows, self.first, self.last) if self.by_length else self.X[rows]
         x = np.ascontiguousarray(x, dtype=np.int32)
         if self.y is None:
@@ -115,37 +131,39 @@ class LengthBatches:
         return x, self.y[rows], self.sample_weight[rows]
 
     def on_epoch_end(self):
-        if self.shuffle:
-            self._make_batches()
+        self.set_epoch(self.epoch + 1)
 
-    def as_dataset(self):
-        """A ``tf.data.Dataset`` of the batches, reshuffled on every pass.
+    def as_dataset(self, epochs=1, first_epoch=0):
+        """A ``tf.data.Dataset`` of ``epochs`` epochs of batches, one after the other.
 
-        Batches have different widths, so the time dimension is declared
-        unknown (``None``); one compiled train step serves them all. The
-        next batches are prepared while the current one trains (prefetch).
+        Epoch ``e`` is laid out by :meth:`layout` from the epoch number
+        itself, inside the pipeline, so the data each epoch sees does not
+        depend on when TensorFlow starts its iterators (train with
+        ``steps_per_epoch=len(self)``). Batches have different widths, so the
+        time dimension is declared unknown (``None``): one compiled train step
+        serves them all. The next batches are prepared while the current one
+        trains (prefetch).
         """
         import tensorflow as tf
 
-        def spec(a, dtype=None):
-            return tf.TensorSpec((None,) + a.shape[1:], dtype or tf.as_dtype(a.dtype))
+        def spec(a):
+            return tf.TensorSpec((None,) + a.shape[1:], tf.as_dtype(a.dtype))
 
         signature = [tf.TensorSpec((None, None), tf.int32)]
         if self.y is not None:
             signature.append(spec(self.y))
             if self.sample_weight is not None:
                 signature.append(spec(self.sample_weight))
-        passes = [0]
+        signature = tuple(signature)
 
-        def generate():
-            if passes[0] and self.shuffle:
-                self._make_batches()
-            passes[0] += 1
-            for i in range(len(self)):
-                yield tuple(np.asarray(part) for part in self[i])
+        def generate(epoch):
+            for rows in self.layout(int(epoch)):
+                yield tuple(np.asarray(part) for part in self._batch(rows))
 
-        dataset = tf.data.Dataset.from_generator(generate, output_signature=tuple(signature))
-        dataset = dataset.apply(tf.data.experimental.assert_cardinality(len(self)))
+        dataset = tf.data.Dataset.range(first_epoch, first_epoch + epochs).flat_map(
+            lambda epoch: tf.data.Dataset.from_generator(generate, args=(epoch,), output_signature=signature)
+        )
+        dataset = dataset.apply(tf.data.experimental.assert_cardinality(epochs * len(self)))
         return dataset.prefetch(2)
 
 

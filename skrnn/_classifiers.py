@@ -81,6 +81,11 @@ _PARAMS_DOC = """
         reproducible; the seeding is scoped to the fit and restored after.
     verbose : int, default=0
         0 is silent; 1 shows Keras' progress bar; 2 one line per epoch.
+    distribution_strategy : None, "default", "mirrored" or tf.distribute.Strategy, default=None
+        Build and train the model under this strategy. ``"mirrored"`` is
+        ``tf.distribute.MirroredStrategy()``: data-parallel training over
+        all local GPUs (the CPU when there is none). A strategy instance
+        works too, but cannot be cloned (grid search): prefer the strings.
     warm_start, loss, metrics, callbacks, shuffle, run_eagerly, validation_batch_size, **kwargs
         Passed to scikeras' ``KerasClassifier``, with its routed parameters
         (``fit__*``, ``compile__*``, ``optimizer__*``, ``callbacks__*``).
@@ -165,6 +170,7 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         shuffle=True,
         run_eagerly=False,
         validation_batch_size=None,
+        distribution_strategy=None,
         **kwargs,
     ):
         self.embedding_dim = embedding_dim
@@ -195,6 +201,7 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         self.shuffle = shuffle
         self.run_eagerly = run_eagerly
         self.validation_batch_size = validation_batch_size
+        self.distribution_strategy = distribution_strategy
         vars(self).update(**kwargs)
         if kwargs:
             self._user_params = set(kwargs)
@@ -216,6 +223,7 @@ class _BaseRNNClassifier(KerasClassifierCompat):
             recurrent_dropout=self.recurrent_dropout,
             pooling=self.pooling,
             mask_padding=self.mask_padding,
+            seed=None if self._random_state is None else int(self._random_state),
         )
         model.compile(**compile_kwargs)
         return model
@@ -225,8 +233,24 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         return super()._initialize(X, y)
 
     def _build_keras_model(self):
-        with _seed_scope(self._random_state):
+        with _seed_scope(self._random_state), self._strategy().scope():
             return super()._build_keras_model()
+
+    def _strategy(self):
+        """The tf.distribute strategy to build and train under."""
+        import tensorflow as tf
+
+        strategy = self.distribution_strategy
+        if strategy is None or strategy == "default":
+            return tf.distribute.get_strategy()
+        if strategy == "mirrored":
+            return tf.distribute.MirroredStrategy()
+        if isinstance(strategy, tf.distribute.Strategy):
+            return strategy
+        raise ValueError(
+            "distribution_strategy must be None, 'default', 'mirrored' or a "
+            f"tf.distribute.Strategy, got {strategy!r}."
+        )
 
     def _get_compile_kwargs(self):
         kwargs = super()._get_compile_kwargs()
@@ -392,18 +416,18 @@ class _BaseRNNClassifier(KerasClassifierCompat):
                 f"validation samples out of {len(X)}."
             )
         n_train = len(X) - n_val
-        seed = self._fit_seed(initial_epoch)
-        train = self._batches(X[:n_train], y[:n_train], _head(sample_weight, n_train), batch_size, shuffle, seed)
+        train = self._batches(X[:n_train], y[:n_train], _head(sample_weight, n_train), batch_size, shuffle)
         validation = None
         if n_val:
+            val_batch = fit_args.pop("validation_batch_size", None) or self.predict_batch_size
             validation = self._batches(
-                X[n_train:], y[n_train:], _tail(sample_weight, n_train),
-                fit_args.pop("validation_batch_size", None) or self.predict_batch_size, False, None,
-            )
+                X[n_train:], y[n_train:], _tail(sample_weight, n_train), val_batch, False
+            ).as_dataset()
         fit_args.pop("validation_batch_size", None)
         with _seed_scope(self._random_state), quiet_retracing():
             hist = self.model_.fit(
-                train,
+                train.as_dataset(epochs=epochs, first_epoch=initial_epoch),
+                steps_per_epoch=len(train),
                 validation_data=validation,
                 epochs=initial_epoch + epochs,
                 initial_epoch=initial_epoch,
@@ -416,20 +440,17 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         for key, values in hist.history.items():
             self.history_[key] += [float(v) for v in values]
 
-    def _fit_seed(self, initial_epoch):
-        # partial_fit continues at a later epoch: shuffle differently there.
-        if self._random_state is not None:
-            return int(self._random_state) + initial_epoch
-        return None
-
     def _uses_buckets(self):
         return self.bucket_by_length and self.mask_padding
 
-    def _batches(self, X, y, sample_weight, batch_size, shuffle, seed):
+    def _batches(self, X, y, sample_weight, batch_size, shuffle):
+        # Batch order: a function of (random_state, epoch), so partial_fit's
+        # later epochs shuffle differently and every fit is reproducible.
+        seed = None if self._random_state is None else int(self._random_state)
         return LengthBatches(
             X, y, sample_weight, batch_size=batch_size, shuffle=shuffle, seed=seed,
             by_length=self._uses_buckets(),
-        ).as_dataset()
+        )
 
     # -- prediction ------------------------------------------------------------
     def __sklearn_is_fitted__(self):

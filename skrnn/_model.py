@@ -80,6 +80,7 @@ def build_rnn_model(
     recurrent_dropout=0.0,
     pooling="last",
     mask_padding=True,
+    seed=None,
     name=None,
 ):
     """Build (not compile) ``Embedding -> recurrent layers -> Dense``.
@@ -100,6 +101,10 @@ def build_rnn_model(
         Read the last state, or pool the outputs over the (unmasked) steps.
     mask_padding : bool
         Mask id 0, so padding never reaches the recurrent state.
+    seed : int or None
+        Seeds every initializer and dropout mask explicitly, so the model
+        does not depend on global random state (which other threads, e.g. a
+        Dask worker's, may draw from at any time).
 
     Returns
     -------
@@ -107,28 +112,47 @@ def build_rnn_model(
         Input: int token ids of shape (batch, steps), any number of steps.
     """
     rnn_class = CELLS[cell]
+    seeds = iter(range(seed * 101, seed * 101 + 100)) if seed is not None else None
+
+    def init(kind):
+        return getattr(keras.initializers, kind)(seed=next(seeds)) if seeds else kind.lower()
+
     inputs = keras.Input(shape=(None,), dtype="int32", name="token_ids")
     x = layers.Embedding(
-        vocabulary_size, embedding_dim, mask_zero=mask_padding, name="embedding"
+        vocabulary_size, embedding_dim, mask_zero=mask_padding, name="embedding",
+        embeddings_initializer=keras.initializers.RandomUniform(-0.05, 0.05, seed=next(seeds))
+        if seeds else "uniform",
     )(inputs)
     for i in range(n_layers):
         last = i == n_layers - 1
-        rnn = rnn_class(
-            units,
-            dropout=dropout,
-            recurrent_dropout=recurrent_dropout,
-            return_sequences=not (last and pooling == "last"),
-            name=f"{cell}_{i}",
-        )
+
+        def make_rnn(go_backwards=False):
+            return rnn_class(
+                units,
+                dropout=dropout,
+                recurrent_dropout=recurrent_dropout,
+                return_sequences=not (last and pooling == "last"),
+                kernel_initializer=init("GlorotUniform"),
+                recurrent_initializer=init("Orthogonal"),
+                seed=next(seeds) if seeds else None,
+                go_backwards=go_backwards,
+                name=f"{cell}_{i}" if not go_backwards else f"backward_{cell}_{i}",
+            )
+
         if bidirectional:
-            rnn = layers.Bidirectional(rnn, name=f"bidirectional_{i}")
+            rnn = layers.Bidirectional(make_rnn(), backward_layer=make_rnn(go_backwards=True),
+                                       name=f"bidirectional_{i}")
+        else:
+            rnn = make_rnn()
         x = rnn(x)
     if pooling == "max":
         x = MaskedGlobalMaxPooling1D(name="max_pool")(x)
     elif pooling == "mean":
         x = MaskedGlobalAveragePooling1D(name="mean_pool")(x)
     if n_classes <= 2:
-        outputs = layers.Dense(1, activation="sigmoid", name="output")(x)
+        outputs = layers.Dense(1, activation="sigmoid", kernel_initializer=init("GlorotUniform"), name="output")(x)
     else:
-        outputs = layers.Dense(n_classes, activation="softmax", name="output")(x)
+        outputs = layers.Dense(
+            n_classes, activation="softmax", kernel_initializer=init("GlorotUniform"), name="output"
+        )(x)
     return keras.Model(inputs, outputs, name=name or f"skrnn_{cell}")
