@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import numbers
+import random
 from collections import defaultdict
 from contextlib import contextmanager
 
 import keras
 import numpy as np
 from scikeras._utils import route_params
-from scikeras.utils.random_state import tensorflow_random_state
 from sklearn.utils import check_consistent_length, column_or_1d
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
@@ -233,8 +233,9 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         return super()._initialize(X, y)
 
     def _build_keras_model(self):
+        # scikeras' own version seeds through TF_DETERMINISTIC_OPS (see _seed_scope).
         with _seed_scope(self._random_state), self._strategy().scope():
-            return super()._build_keras_model()
+            return self._keras_build_fn(compile_kwargs=self._get_compile_kwargs())
 
     def _strategy(self):
         """The tf.distribute strategy to build and train under."""
@@ -521,24 +522,40 @@ def _release_keras_state():
 def _seed_scope(seed):
     """Seed Python, NumPy, TensorFlow and Keras for one block, then restore.
 
-    scikeras' ``tensorflow_random_state`` seeds (and restores) Python, NumPy
-    and TensorFlow and turns op determinism on; Keras 3 also draws unseeded
-    initializer seeds from a process-wide ``SeedGenerator`` that advances
-    with every model, so it is reset here (and put back afterwards) too.
+    Also turns TensorFlow's op determinism on for the block (and back off).
+    Unlike scikeras' ``tensorflow_random_state`` this never sets the
+    ``TF_DETERMINISTIC_OPS`` environment variable: TensorFlow caches that
+    variable the first time it looks, so setting it even briefly can leave
+    determinism on for the rest of the process.
     """
     if seed is None:
         yield
         return
+    import tensorflow as tf
     from keras.src.backend.common import global_state
     from keras.src.random.seed_generator import GLOBAL_SEED_GENERATOR
+    from tensorflow.python.eager import context
+    from tensorflow.python.framework import config as tf_config
 
-    saved = global_state.get_global_attribute(GLOBAL_SEED_GENERATOR)
-    global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, None)
+    saved_python, saved_numpy = random.getstate(), np.random.get_state()
+    saved_tf_seed = context.global_seed()
+    saved_generator = global_state.get_global_attribute(GLOBAL_SEED_GENERATOR)
+    was_deterministic = tf_config.is_op_determinism_enabled()
     try:
-        with tensorflow_random_state(seed):
-            yield
+        random.seed(seed)
+        np.random.seed(seed)
+        tf.random.set_seed(seed)
+        global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, None)
+        if not was_deterministic:
+            tf_config.enable_op_determinism()
+        yield
     finally:
-        global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, saved)
+        random.setstate(saved_python)
+        np.random.set_state(saved_numpy)
+        tf.random.set_seed(saved_tf_seed)
+        global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, saved_generator)
+        if not was_deterministic:
+            tf_config.disable_op_determinism()
 
 
 def _head(a, n):

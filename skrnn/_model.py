@@ -115,7 +115,9 @@ def build_rnn_model(
     seeds = iter(range(seed * 101, seed * 101 + 100)) if seed is not None else None
 
     def init(kind):
-        return getattr(keras.initializers, kind)(seed=next(seeds)) if seeds else kind.lower()
+        if seeds is None:
+            return {"GlorotUniform": "glorot_uniform", "Orthogonal": "orthogonal"}[kind]
+        return getattr(keras.initializers, kind)(seed=next(seeds))
 
     inputs = keras.Input(shape=(None,), dtype="int32", name="token_ids")
     x = layers.Embedding(

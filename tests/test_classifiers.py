@@ -260,7 +260,9 @@ def test_same_random_state_same_model_in_and_across_processes(tmp_path):
 
 
 def test_seeding_is_scoped_to_fit():
-    import tensorflow as tf
+    import os
+
+    from tensorflow.python.framework import config as tf_config
 
     random.seed(123)
     np.random.seed(123)
@@ -269,7 +271,8 @@ def test_seeding_is_scoped_to_fit():
     np.random.seed(123)
     tiny_pipeline().fit(TEXTS, LABELS)
     assert (random.random(), np.random.rand()) == expected
-    assert not tf.config.experimental.is_op_determinism_enabled()
+    assert not tf_config.is_op_determinism_enabled()
+    assert "TF_DETERMINISTIC_OPS" not in os.environ
 
 
 def _repo():
