@@ -23,9 +23,9 @@ CONFIGS = {
     "simple_rnn-default": {"cell": "simple_rnn"},
     "lstm-default": {"cell": "lstm"},
     "gru-default": {"cell": "gru"},
-    "lstm-last-classic": {"cell": "lstm", "clf": {"embedding_dim": 32, "units": 32, "pooling": "last",
-                                                  "optimizer": "rmsprop"}, "max_features": 10000},
-    "bilstm-max": {"cell": "lstm", "clf": {"bidirectional": True}},
+    "bilstm-default": {"cell": "lstm", "clf": {"bidirectional": True}},
+    "lstm-classic-recipe": {"cell": "lstm", "clf": {"dropout": 0.0, "bucket_by_length": False,
+                                                    "mask_padding": False}},
 }
 
 
@@ -38,7 +38,7 @@ def build(config, epochs):
     cls = {"simple_rnn": SimpleRNNClassifier, "lstm": LSTMClassifier, "gru": GRUClassifier}[config["cell"]]
     params = {"epochs": epochs, "random_state": 0, **config.get("clf", {})}
     return make_pipeline(
-        TextVectorizer(max_features=config.get("max_features", 20000)),
+        TextVectorizer(max_features=config.get("max_features", 10000)),
         SequencePadder(maxlen=config.get("maxlen", 500)),
         cls(**params),
     )
@@ -63,7 +63,7 @@ def main():
     rows = []
     for name in names:
         config = configs[name]
-        epochs = args.epochs or config.get("epochs", 4)
+        epochs = args.epochs or config.get("epochs", 5)
         model = build(config, epochs)
         start = time.perf_counter()
         model.fit(X_train, y_train)
@@ -74,11 +74,12 @@ def main():
         acc = accuracy_score(y_test, (proba >= 0.5).astype(int))
         final = model[-1]
         ran = len(final.history_["loss"]) if hasattr(final, "history_") else "-"
-        settings = {k: v for k, v in final.get_params().items()
+        settings = ({k: v for k, v in final.get_params().items()
                     if k in ("embedding_dim", "units", "pooling", "bidirectional", "dropout", "optimizer",
-                             "early_stopping", "n_layers")} if hasattr(final, "history_") else {}
+                             "early_stopping", "n_layers", "bucket_by_length", "mask_padding")}
+                    if hasattr(final, "history_") else {})
         row = dict(name=name, accuracy=acc, fit_s=fit_s, predict_s=predict_s, epochs=ran,
-                   settings=settings, max_features=config.get("max_features", 20000 if settings else "-"),
+                   settings=settings, max_features=config.get("max_features", 10000 if settings else "-"),
                    maxlen=config.get("maxlen", 500 if settings else "-"))
         rows.append(row)
         print(json.dumps(row), flush=True)

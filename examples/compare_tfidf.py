@@ -25,7 +25,7 @@ def main():
         "TF-IDF 1-2-grams + LogisticRegression": make_pipeline(
             TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True), LogisticRegression(C=10, max_iter=1000)),
         "TextVectorizer + SequencePadder + GRU": make_pipeline(
-            TextVectorizer(max_features=20000), SequencePadder(maxlen=500),
+            TextVectorizer(max_features=10000), SequencePadder(maxlen=500),
             GRUClassifier(epochs=4 if args.full else 3, random_state=0)),
     }
     print(f"{'model':40s} {'accuracy':>8s} {'ROC AUC':>8s} {'fit s':>7s} {'predict s':>9s}")

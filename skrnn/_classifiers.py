@@ -26,23 +26,25 @@ __all__ = ["SimpleRNNClassifier", "LSTMClassifier", "GRUClassifier"]
 _PARAMS_DOC = """
     Parameters
     ----------
-    embedding_dim : int, default=64
+    embedding_dim : int, default=32
         Size of the token embedding.
-    units : int, default=64
+    units : int, default=32
         Units of each recurrent layer (per direction).
     n_layers : int, default=1
         Number of stacked recurrent layers; all but the last return
         sequences.
     bidirectional : bool, default=False
         Wrap each recurrent layer in ``keras.layers.Bidirectional``.
-    dropout : float, default=0.0
-        Dropout on the recurrent layers' inputs.
+    dropout : float, default=0.2
+        Dropout on the recurrent layers' inputs (the embedded tokens).
     recurrent_dropout : float, default=0.0
         Dropout on the recurrent state.
-    pooling : {"last", "max", "mean"}, default="max"
+    pooling : {"auto", "last", "max", "mean"}, default="auto"
         Read the last state (as the classic Keras IMDB example does), or the
         maximum or mean of the outputs over the unmasked time steps.
-        Pooling trains faster and better on long reviews.
+        ``"auto"`` is ``"last"`` for LSTM and GRU, ``"max"`` for SimpleRNN
+        (whose state forgets the start of a long review). See
+        docs/benchmarks.md for how the defaults were chosen.
     mask_padding : bool, default=True
         Mask id 0 so padding never reaches the recurrent state. Needed for
         ``bucket_by_length``.
@@ -54,12 +56,12 @@ _PARAMS_DOC = """
         Group rows of similar length into batches and run each batch only
         over its token span. Exact (same function) when ``mask_padding`` is
         on; ignored when it is off.
-    optimizer : str or keras optimizer, default="adam"
+    optimizer : str or keras optimizer, default="rmsprop"
         As in scikeras; ``optimizer__<name>`` sets its arguments.
     learning_rate : float or None, default=None
         The optimizer's learning rate; ``None`` keeps its default (0.001 for
         Adam and RMSprop).
-    epochs : int, default=4
+    epochs : int, default=5
         Passes over the training data.
     batch_size : int, default=128
         Training batch size.
@@ -105,6 +107,8 @@ _PARAMS_DOC = """
         Embedding rows used.
     n_features_in_ : int
         Columns (time steps) of the training matrix.
+    pooling_ : str
+        The pooling used (``pooling`` with ``"auto"`` resolved).
 """
 
 
@@ -117,6 +121,7 @@ class _BaseRNNClassifier(KerasClassifierCompat):
     """
 
     _cell = None
+    _auto_pooling = "last"
 
     _parameter_constraints = {
         "embedding_dim": [Interval(numbers.Integral, 1, None, closed="left")],
@@ -125,7 +130,7 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         "bidirectional": ["boolean"],
         "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
         "recurrent_dropout": [Interval(numbers.Real, 0, 1, closed="left")],
-        "pooling": [StrOptions({"last", "max", "mean"})],
+        "pooling": [StrOptions({"auto", "last", "max", "mean"})],
         "mask_padding": ["boolean"],
         "vocabulary_size": [Interval(numbers.Integral, 2, None, closed="left"), None],
         "bucket_by_length": ["boolean"],
@@ -142,19 +147,19 @@ class _BaseRNNClassifier(KerasClassifierCompat):
     def __init__(
         self,
         *,
-        embedding_dim=64,
-        units=64,
+        embedding_dim=32,
+        units=32,
         n_layers=1,
         bidirectional=False,
-        dropout=0.0,
+        dropout=0.2,
         recurrent_dropout=0.0,
-        pooling="max",
+        pooling="auto",
         mask_padding=True,
         vocabulary_size=None,
         bucket_by_length=True,
-        optimizer="adam",
+        optimizer="rmsprop",
         learning_rate=None,
-        epochs=4,
+        epochs=5,
         batch_size=128,
         predict_batch_size=512,
         validation_split=0.0,
@@ -221,7 +226,7 @@ class _BaseRNNClassifier(KerasClassifierCompat):
             bidirectional=self.bidirectional,
             dropout=self.dropout,
             recurrent_dropout=self.recurrent_dropout,
-            pooling=self.pooling,
+            pooling=self.pooling_,
             mask_padding=self.mask_padding,
             seed=None if self._random_state is None else int(self._random_state),
         )
@@ -312,6 +317,7 @@ class _BaseRNNClassifier(KerasClassifierCompat):
             locate=lambda i: f"(row {i // width}, column {i % width})",
         ).reshape(X.shape)
         if reset:
+            self.pooling_ = self._auto_pooling if self.pooling == "auto" else self.pooling
             self.vocabulary_size_ = int(
                 self.vocabulary_size if self.vocabulary_size is not None else max(ids.max() + 1, 2)
             )
@@ -594,6 +600,7 @@ def _doc(name, title, layer):
 class SimpleRNNClassifier(_BaseRNNClassifier):
     __doc__ = _doc("SimpleRNNClassifier", "Simple RNN", "SimpleRNN")
     _cell = "simple_rnn"
+    _auto_pooling = "max"
 
 
 class LSTMClassifier(_BaseRNNClassifier):

@@ -53,9 +53,9 @@ def build_parser():
                      "(default: $SKRNN_DATA_HOME or ~/skrnn_data, downloading if missing)")
     cmp.add_argument("--models", type=_models, default=list(DEFAULT_MODELS),
                      help=f"comma-separated, from: {', '.join(MODELS)} (default: {','.join(DEFAULT_MODELS)})")
-    cmp.add_argument("--epochs", type=_positive, default=4, help="RNN training epochs (default: 4)")
-    cmp.add_argument("--max-features", type=_positive, default=20000,
-                     help="RNN vocabulary size (default: 20000)")
+    cmp.add_argument("--epochs", type=_positive, default=5, help="RNN training epochs (default: 5)")
+    cmp.add_argument("--max-features", type=_positive, default=10000,
+                     help="RNN vocabulary size (default: 10000)")
     cmp.add_argument("--maxlen", type=_positive, default=500, help="padded review length (default: 500)")
     cmp.add_argument("--sample", type=_positive, default=None,
                      help="use a stratified sample of N training and N test reviews (default: all)")

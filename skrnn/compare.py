@@ -33,7 +33,7 @@ DEFAULT_MODELS = ("tfidf-unigram", "tfidf-bigram", "simple_rnn", "lstm")
 RNN_MODELS = ("simple_rnn", "lstm", "gru", "bilstm")
 
 
-def make_model(name, *, epochs=4, max_features=20000, maxlen=500, random_state=0, callbacks=None, validation_split=0.1):
+def make_model(name, *, epochs=5, max_features=10000, maxlen=500, random_state=0, callbacks=None, validation_split=0.1):
     """The pipeline ``skrnn compare`` trains under ``name`` (see :data:`MODELS`)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -140,8 +140,8 @@ def run_comparison(
     *,
     data=None,
     models=DEFAULT_MODELS,
-    epochs=4,
-    max_features=20000,
+    epochs=5,
+    max_features=10000,
     maxlen=500,
     sample=None,
     out="skrnn-report",

@@ -177,7 +177,7 @@ def predict_proba(estimator, X):
     forward = _FORWARD[estimator._cell]
     cell = estimator._cell
     for i in range(estimator.n_layers):
-        sequences = i < estimator.n_layers - 1 or estimator.pooling != "last"
+        sequences = i < estimator.n_layers - 1 or estimator.pooling_ != "last"
         if estimator.bidirectional:
             wrapper = model.get_layer(f"bidirectional_{i}")
             fwd = forward(h, *_weights(wrapper.forward_layer), mask=mask, return_sequences=sequences)
@@ -188,13 +188,13 @@ def predict_proba(estimator, X):
             h = np.concatenate([fwd, bwd], axis=-1)
         else:
             h = forward(h, *_weights(model.get_layer(f"{cell}_{i}")), mask=mask, return_sequences=sequences)
-    if estimator.pooling == "max":
+    if estimator.pooling_ == "max":
         if mask is None:
             h = h.max(axis=1)
         else:
             h = np.where(mask[:, :, None], h, -np.inf).max(axis=1)
             h = np.where(mask.any(axis=1)[:, None], h, 0.0)
-    elif estimator.pooling == "mean":
+    elif estimator.pooling_ == "mean":
         if mask is None:
             h = h.mean(axis=1)
         else:
