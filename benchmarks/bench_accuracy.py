@@ -9,7 +9,6 @@ baselines in one run and writes a table into docs/benchmarks.md.
 
 import argparse
 import json
-import time
 
 import numpy as np
 from sklearn.metrics import accuracy_score
@@ -51,6 +50,7 @@ def main():
     parser.add_argument("--extra", default=None, help="JSON dict of extra configurations")
     parser.add_argument("--section", default="accuracy", help="docs/benchmarks.md section to write")
     args = parser.parse_args()
+    from skrnn.compare import timed_fit_predict
     from skrnn.datasets import load_imdb
 
     configs = dict(CONFIGS)
@@ -65,12 +65,7 @@ def main():
         config = configs[name]
         epochs = args.epochs or config.get("epochs", 5)
         model = build(config, epochs)
-        start = time.perf_counter()
-        model.fit(X_train, y_train)
-        fit_s = time.perf_counter() - start
-        start = time.perf_counter()
-        proba = model.predict_proba(X_test)[:, 1]
-        predict_s = time.perf_counter() - start
+        proba, fit_s, predict_s = timed_fit_predict(model, X_train, y_train, X_test)
         acc = accuracy_score(y_test, (proba >= 0.5).astype(int))
         final = model[-1]
         ran = len(final.history_["loss"]) if hasattr(final, "history_") else "-"

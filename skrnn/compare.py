@@ -106,6 +106,22 @@ class ComparisonResult:
         return "\n".join(lines)
 
 
+def timed_fit_predict(model, X_train, y_train, X_test):
+    """Fit, then ``predict_proba`` of the positive class; with both durations.
+
+    Returns
+    -------
+    proba : ndarray of shape (n_test,)
+    fit_seconds, predict_seconds : float
+    """
+    start = time.perf_counter()
+    model.fit(X_train, y_train)
+    fit_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    proba = model.predict_proba(X_test)[:, 1]
+    return proba, fit_seconds, time.perf_counter() - start
+
+
 def _trainable_params(pipeline):
     final = pipeline[-1]
     if hasattr(final, "count_params"):
@@ -200,12 +216,7 @@ def run_comparison(
             random_state=random_state, callbacks=callbacks,
         )
         progress.line(f"[{name}] fitting: {MODELS[name]}")
-        start = time.perf_counter()
-        pipeline.fit(X_train, y_train)
-        fit_seconds = time.perf_counter() - start
-        start = time.perf_counter()
-        proba = pipeline.predict_proba(X_test)[:, 1]
-        predict_seconds = time.perf_counter() - start
+        proba, fit_seconds, predict_seconds = timed_fit_predict(pipeline, X_train, y_train, X_test)
         pred = (proba >= 0.5).astype(int)
         final = pipeline[-1]
         history = {k: list(v) for k, v in getattr(final, "history_", {}).items()}
