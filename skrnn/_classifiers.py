@@ -380,6 +380,8 @@ class _BaseRNNClassifier(KerasClassifierCompat):
 
     def partial_fit(self, X, y, classes=None, sample_weight=None, **kwargs):
         """Train for one epoch, keeping the weights of earlier calls."""
+        if classes is not None:
+            classes = np.asarray(classes)  # scikeras stores it as given; predict indexes it
         return self._fit_guarded(
             super().partial_fit, X, y, classes=classes, sample_weight=sample_weight, **kwargs
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numbers
 import re
 from collections import Counter
-from itertools import chain
+from itertools import chain, repeat
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -294,12 +294,9 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         # One dict lookup per token over the flattened corpus, then split
         # into per-document views of one buffer: fast and compact.
         lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
-        get = self.vocabulary_.get
-        flat = np.fromiter(
-            (get(t, OOV_ID) for t in chain.from_iterable(tokens)),
-            dtype=np.int32,
-            count=int(lengths.sum()),
-        )
+        # map() over two iterables runs dict.get(token, OOV_ID) in C, no Python loop.
+        ids = map(self.vocabulary_.get, chain.from_iterable(tokens), repeat(OOV_ID))
+        flat = np.fromiter(ids, dtype=np.int32, count=int(lengths.sum()))
         if self.oov == "drop":
             keep = flat != OOV_ID
             doc_of_token = np.repeat(np.arange(len(lengths)), lengths)

@@ -159,8 +159,9 @@ def test_validation_split_early_stopping_and_history():
 def test_partial_fit_and_warm_start():
     X, y = token_data()
     est = LSTMClassifier(**TINY)
-    est.partial_fit(X, y, classes=[0, 1]).partial_fit(X, y)
+    est.partial_fit(X, y, classes=[0, 1]).partial_fit(X, y, classes=[0, 1])
     assert est.current_epoch == 2 and len(est.history_["loss"]) == 2
+    assert est.predict(X).shape == (len(y),) and est.score(X, y) >= 0
     warm = LSTMClassifier(**TINY, warm_start=True).fit(X, y)
     model = warm.model_
     warm.fit(X, y)
