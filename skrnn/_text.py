@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numbers
 import re
-from collections import Counter
-from itertools import chain, repeat
+from collections import defaultdict
+from itertools import chain, count, repeat
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -246,8 +246,8 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         sequences : list of ndarray of int32
             One 1-D array of ids per document.
         """
-        tokens = self._fit(raw_documents)
-        return self._encode(tokens)
+        flat, lengths = self._fit(raw_documents)
+        return self._split(flat, lengths)
 
     def _fit(self, raw_documents):
         self._validate_params()
@@ -258,17 +258,37 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
                 "document to learn a vocabulary."
             )
         tokens = self._tokenize_all(docs)
-        counts = Counter(chain.from_iterable(tokens))
+        lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+        # One C-level pass numbers each distinct token by first appearance
+        # (a defaultdict whose factory is a counter); counting and ranking
+        # then happen in NumPy.
+        first_seen = defaultdict(count().__next__)
+        provisional = np.fromiter(
+            map(first_seen.__getitem__, chain.from_iterable(tokens)),
+            dtype=np.int64,
+            count=int(lengths.sum()),
+        )
+        distinct = np.array(list(first_seen), dtype=object)
+        counts = np.bincount(provisional, minlength=len(distinct))
+        keep = np.ones(len(distinct), dtype=bool)
         if self.min_df > 1:
-            df = Counter(chain.from_iterable(set(t) for t in tokens))
-            counts = {t: c for t, c in counts.items() if df[t] >= self.min_df}
-        ranked = sorted(counts.items(), key=lambda tc: (-tc[1], tc[0]))
+            doc_of_token = np.repeat(np.arange(len(tokens)), lengths)
+            pairs = np.unique(doc_of_token * len(distinct) + provisional)
+            df = np.bincount(pairs % len(distinct), minlength=len(distinct)) if len(distinct) else counts
+            keep &= df >= self.min_df
+        candidates = np.flatnonzero(keep)
+        # Descending frequency, ties alphabetically (by code point, as str sorts).
+        order = candidates[
+            np.lexsort((distinct[candidates].astype(str), -counts[candidates]))
+        ] if len(candidates) else candidates
         if self.max_features is not None:
-            ranked = ranked[: self.max_features]
-        self.vocabulary_ = {t: i for i, (t, _) in enumerate(ranked, _FIRST_ID)}
+            order = order[: self.max_features]
+        lookup = np.full(len(distinct), OOV_ID, dtype=np.int32)
+        lookup[order] = np.arange(_FIRST_ID, _FIRST_ID + len(order), dtype=np.int32)
+        self.vocabulary_ = dict(zip(distinct[order].tolist(), range(_FIRST_ID, _FIRST_ID + len(order))))
         self.vocabulary_size_ = len(self.vocabulary_) + _FIRST_ID
         self.document_count_ = len(docs)
-        return tokens
+        return lookup[provisional], lengths
 
     def transform(self, raw_documents):
         """Map each document to the sequence of its token ids.
@@ -297,6 +317,10 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         # map() over two iterables runs dict.get(token, OOV_ID) in C, no Python loop.
         ids = map(self.vocabulary_.get, chain.from_iterable(tokens), repeat(OOV_ID))
         flat = np.fromiter(ids, dtype=np.int32, count=int(lengths.sum()))
+        return self._split(flat, lengths)
+
+    def _split(self, flat, lengths):
+        """Drop OOV ids if asked, then cut the flat ids into per-document views."""
         if self.oov == "drop":
             keep = flat != OOV_ID
             doc_of_token = np.repeat(np.arange(len(lengths)), lengths)
