@@ -15,6 +15,8 @@ def _pyplot():
 def plot_history(history, path, *, title=""):
     """Accuracy and loss per epoch, training and validation, as a Keras user plots them."""
     plt = _pyplot()
+    from matplotlib.ticker import MaxNLocator
+
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     for ax, metric in zip(axes, ("accuracy", "loss")):
         for key, style, label in ((metric, "o-", "training"), (f"val_{metric}", "s--", "validation")):
@@ -22,6 +24,7 @@ def plot_history(history, path, *, title=""):
             if values:
                 ax.plot(range(1, len(values) + 1), values, style, label=label)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(metric)
         ax.set_title(f"{title}: {metric}")
         ax.grid(alpha=0.3)
