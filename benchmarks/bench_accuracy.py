@@ -10,7 +10,6 @@ baselines in one run and writes a table into docs/benchmarks.md.
 import argparse
 import json
 
-import numpy as np
 from sklearn.metrics import accuracy_score
 from sklearn.pipeline import make_pipeline
 
