@@ -426,13 +426,12 @@ class _BaseRNNClassifier(KerasClassifierCompat):
             )
         n_train = len(X) - n_val
         train = self._batches(X[:n_train], y[:n_train], _head(sample_weight, n_train), batch_size, shuffle)
+        val_batch = fit_args.pop("validation_batch_size", None) or self.predict_batch_size
         validation = None
         if n_val:
-            val_batch = fit_args.pop("validation_batch_size", None) or self.predict_batch_size
             validation = self._batches(
                 X[n_train:], y[n_train:], _tail(sample_weight, n_train), val_batch, False
             ).as_dataset()
-        fit_args.pop("validation_batch_size", None)
         with _seed_scope(self._random_state), quiet_retracing():
             hist = self.model_.fit(
                 train.as_dataset(epochs=epochs, first_epoch=initial_epoch),
