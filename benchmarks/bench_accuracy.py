@@ -22,6 +22,9 @@ CONFIGS = {
     "lstm-default": {"cell": "lstm"},
     "gru-default": {"cell": "gru"},
     "bilstm-default": {"cell": "lstm", "clf": {"bidirectional": True}},
+    "bigru-default": {"cell": "gru", "clf": {"bidirectional": True}},
+    "bilstm-early-stopping": {"cell": "lstm", "epochs": 8, "clf": {"bidirectional": True, "early_stopping": True}},
+    "lstm-early-stopping": {"cell": "lstm", "epochs": 10, "clf": {"early_stopping": True}},
     "lstm-classic-recipe": {"cell": "lstm", "clf": {"dropout": 0.0, "bucket_by_length": False,
                                                     "mask_padding": False}},
 }

@@ -34,7 +34,8 @@ _PARAMS_DOC = """
         Number of stacked recurrent layers; all but the last return
         sequences.
     bidirectional : bool, default=False
-        Wrap each recurrent layer in ``keras.layers.Bidirectional``.
+        Add a backward copy of each recurrent layer and concatenate the
+        two directions, as ``keras.layers.Bidirectional`` does.
     dropout : float, default=0.2
         Dropout on the recurrent layers' inputs (the embedded tokens).
     recurrent_dropout : float, default=0.0

@@ -179,10 +179,9 @@ def predict_proba(estimator, X):
     for i in range(estimator.n_layers):
         sequences = i < estimator.n_layers - 1 or estimator.pooling_ != "last"
         if estimator.bidirectional:
-            wrapper = model.get_layer(f"bidirectional_{i}")
-            fwd = forward(h, *_weights(wrapper.forward_layer), mask=mask, return_sequences=sequences)
+            fwd = forward(h, *_weights(model.get_layer(f"{cell}_{i}")), mask=mask, return_sequences=sequences)
             bwd = forward(
-                h, *_weights(wrapper.backward_layer), mask=mask,
+                h, *_weights(model.get_layer(f"backward_{cell}_{i}")), mask=mask,
                 return_sequences=sequences, go_backwards=True,
             )
             h = np.concatenate([fwd, bwd], axis=-1)

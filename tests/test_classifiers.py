@@ -93,8 +93,9 @@ def test_architectures(pooling, n_layers, bidirectional):
     est = LSTMClassifier(**TINY, pooling=pooling, n_layers=n_layers, bidirectional=bidirectional,
                          dropout=0.1, recurrent_dropout=0.1).fit(X, y)
     layers = [layer.name for layer in est.model_.layers]
-    assert layers[0] == "token_ids" and layers[1] == "embedding" and layers[-1] == "output"
-    assert sum(name.startswith("bidirectional" if bidirectional else "lstm") for name in layers) == n_layers
+    assert layers[:3] == ["token_ids", "pack", "embedding"] and layers[-1] == "output"
+    assert sorted(name for name in layers if name.startswith("lstm_")) == [f"lstm_{i}" for i in range(n_layers)]
+    assert sum(name.startswith("backward_lstm_") for name in layers) == (n_layers if bidirectional else 0)
     assert np.isfinite(est.predict_proba(X)).all()
 
 
