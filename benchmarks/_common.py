@@ -20,7 +20,19 @@ def machine():
 
 
 def peak_rss_mib():
-    """The process's maximum resident set size so far, in MiB."""
+    """The process's maximum resident set size so far, in MiB.
+
+    Reads VmHWM from /proc/self/status where there is one: Linux carries
+    ``ru_maxrss`` over from the parent into a child started with
+    fork + exec, so a fresh subprocess would report its parent's peak.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

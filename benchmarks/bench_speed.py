@@ -12,7 +12,7 @@
 3. Peak memory (maximum RSS) of one training epoch of each, in fresh processes
    that load the padded matrix from disk (not the text), before and after.
 
-    python benchmarks/bench_speed.py [--epochs 3] [--cells lstm,simple_rnn]
+    python benchmarks/bench_speed.py [--epochs 3] [--cells lstm,simple_rnn] [--parts speed,memory]
 """
 
 import argparse
@@ -93,7 +93,8 @@ def train_speed(cell, epochs, Xp, y, Xp_test, y_test):
     return times, accs
 
 
-def predict_speed(X, y, X_test, repeats):
+def fitted_pipelines(X, y):
+    """The LSTM pipeline (defaults, 1 epoch) and the TF-IDF 1-2-gram one, fitted."""
     from sklearn.pipeline import make_pipeline
 
     from skrnn import LSTMClassifier, SequencePadder, TextVectorizer
@@ -101,12 +102,15 @@ def predict_speed(X, y, X_test, repeats):
 
     lstm = make_pipeline(TextVectorizer(max_features=20000), SequencePadder(maxlen=MAXLEN),
                          LSTMClassifier(epochs=1, random_state=0)).fit(X, y)
-    tfidf = make_model("tfidf-bigram").fit(X, y)
+    return {"lstm": lstm, "tfidf": make_model("tfidf-bigram").fit(X, y)}
+
+
+def predict_speed(pipelines, X_test, repeats):
     times = {"lstm": [], "tfidf": []}
     for _ in range(repeats):
-        times["lstm"].append(timed(lambda: lstm.predict_proba(X_test)))
-        times["tfidf"].append(timed(lambda: tfidf.predict_proba(X_test)))
-    return times, {"lstm": lstm, "tfidf": tfidf}
+        for name in times:
+            times[name].append(timed(lambda: pipelines[name].predict_proba(X_test)))
+    return times
 
 
 def predict_rss(path):
@@ -151,6 +155,7 @@ def main():
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--cells", default="lstm,simple_rnn")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--parts", default="speed,memory", help="speed (training and prediction), memory")
     parser.add_argument("--rss", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.rss:
@@ -158,9 +163,23 @@ def main():
 
     X, y, X_test, y_test = load()
     Xp, Xp_test = matrices(X, X_test)
+    parts = args.parts.split(",")
+    if "speed" in parts:
+        lines, pipelines = speed_section(args, Xp, y, Xp_test, y_test, X, X_test)
+        print("\n".join(lines))
+        write_section("speed", "\n".join(lines))
+    if "memory" in parts:
+        if "speed" not in parts:
+            pipelines = fitted_pipelines(X, y)
+        lines = memory_section(args, Xp, y, pipelines)
+        print("\n".join(lines))
+        write_section("memory", "\n".join(lines))
+
+
+def speed_section(args, Xp, y, Xp_test, y_test, X, X_test):
     lines = [
         f"{machine()}; {N_TRAIN:,} training reviews, maxlen {MAXLEN}, vocabulary {VOCAB:,}, batch 128, rmsprop.",
-        f"Command: `python benchmarks/bench_speed.py --epochs {args.epochs} --cells {args.cells}`.",
+        f"Command: `python benchmarks/bench_speed.py --epochs {args.epochs} --cells {args.cells} --parts speed`.",
         "",
         "### Training: seconds per epoch (median, epochs alternating in one process)",
         "",
@@ -182,7 +201,8 @@ def main():
     lines.append("Every epoch, in order (the first includes tracing the graph):")
     lines.append("")
     lines += epoch_lines
-    ptimes, pipelines = predict_speed(X, y, X_test, args.repeats)
+    pipelines = fitted_pipelines(X, y)
+    ptimes = predict_speed(pipelines, X_test, args.repeats)
     pl, pt = statistics.median(ptimes["lstm"]), statistics.median(ptimes["tfidf"])
     print("predict", json.dumps(ptimes), flush=True)
     lines += [
@@ -193,11 +213,18 @@ def main():
         "|---|---:|---:|",
         f"| TextVectorizer(20000) -> SequencePadder(500) -> LSTMClassifier() (defaults) | {pl:.1f} | {pl / pt:.2f}x |",
         f"| TF-IDF (1-2-grams) -> LogisticRegression | {pt:.1f} | 1.00x |",
+    ]
+    return lines, pipelines
+
+
+def memory_section(args, Xp, y, pipelines):
+    lines = [
+        f"{machine()}. Command: `python benchmarks/bench_speed.py --cells {args.cells} --parts memory`.",
         "",
-        "### Peak memory (maximum RSS of a fresh process; in brackets, the maximum before the measured work)",
-        "",
-        "Training: one epoch on the padded matrix loaded from disk (not the text), TensorFlow imported before.",
-        "Prediction: predict_proba of the fitted pipeline (unpickled) on the 25,000 raw test reviews.",
+        "Peak resident memory (VmHWM) of a fresh process; in brackets, its peak before the measured work.",
+        "Training: one epoch on the padded 20,000 x 500 matrix loaded from disk (not the text), TensorFlow",
+        "imported before. Prediction: predict_proba of the fitted pipeline (unpickled) on the 25,000 raw test",
+        "reviews, after loading them and one small warm-up call.",
         "",
         "| work | plain Keras / TF-IDF MiB | skrnn MiB |",
         "|---|---:|---:|",
@@ -220,9 +247,7 @@ def main():
             measured[name] = rss_of("predict", pickled)
         lines.append(f"| prediction (TF-IDF 1-2-gram vs LSTM pipeline) | {cell_text(measured['tfidf'])} | "
                      f"{cell_text(measured['lstm'])} |")
-    print("\n".join(lines))
-    write_section("speed", "\n".join(lines))
-
+    return lines
 
 if __name__ == "__main__":
     main()
