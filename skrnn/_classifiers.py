@@ -47,8 +47,11 @@ _PARAMS_DOC = """
         (whose state forgets the start of a long review). See
         docs/benchmarks.md for how the defaults were chosen.
     mask_padding : bool, default=True
-        Mask id 0 so padding never reaches the recurrent state. Needed for
-        ``bucket_by_length``.
+        Leave id 0 out, so padding never reaches the recurrent state: the
+        network computes what Keras masking (``mask_zero=True``) computes,
+        by moving each row's tokens to the front and reading each row up to
+        its length (faster on CPU than a masked loop; see
+        docs/how-it-works.md). Needed for ``bucket_by_length``.
     vocabulary_size : int or None, default=None
         Embedding rows. ``None`` learns ``vocabulary_size_`` in fit as the
         largest id + 1. Ids >= the vocabulary size are treated as

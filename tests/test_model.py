@@ -50,6 +50,7 @@ CASES += [(cell, "last", (1, False), False) for cell in ["simple_rnn", "lstm", "
 
 
 @pytest.mark.parametrize("cell, pooling, layout, mask_padding", CASES)
+@pytest.mark.filterwarnings("ignore:Layer 'lambda")  # the reference pools by hand, dropping the mask on purpose
 def test_packed_model_computes_what_keras_masking_computes(cell, pooling, layout, mask_padding):
     n_layers, bidirectional = layout
     settings = dict(vocabulary_size=30, embedding_dim=4, units=3, n_layers=n_layers, bidirectional=bidirectional,
