@@ -107,3 +107,36 @@ def test_packed_model_round_trips_through_keras_saving(tmp_path):
     model.save(path)
     loaded = keras.models.load_model(path)
     np.testing.assert_allclose(loaded.predict(X, verbose=0), model.predict(X, verbose=0), atol=1e-6)
+
+
+@pytest.mark.parametrize("cell, pooling", [("simple_rnn", "max"), ("lstm", "last"), ("gru", "mean")])
+@pytest.mark.filterwarnings("ignore:Layer 'lambda")
+def test_packed_model_has_the_gradients_of_keras_masking(cell, pooling):
+    import tensorflow as tf
+
+    settings = dict(vocabulary_size=30, embedding_dim=4, units=3, n_layers=2, bidirectional=True, pooling=pooling,
+                    mask_padding=True)
+    ours = build_rnn_model(cell=cell, n_classes=2, seed=0, **settings)
+    reference, parts = keras_masked_model(cell, **settings)
+    for name, layer in parts.items():
+        layer.set_weights(ours.get_layer(name).get_weights())
+    rng = np.random.RandomState(2)
+    X = rng.randint(0, 30, size=(8, 9)).astype("int32")
+    X[:4, :5] = 0
+    y = rng.randint(0, 2, size=(8, 1)).astype("float32")
+
+    def gradients(model, names):
+        with tf.GradientTape() as tape:
+            loss = keras.losses.binary_crossentropy(y, model(X, training=True))
+        grads = dict(zip([id(v) for v in model.trainable_variables],
+                         tape.gradient(loss, model.trainable_variables)))
+        out = []
+        for name in names:
+            for v in (parts[name] if model is reference else model.get_layer(name)).trainable_variables:
+                g = grads[id(v)]
+                out.append(np.asarray(tf.convert_to_tensor(g)))
+        return out
+
+    names = list(parts)
+    for ours_g, ref_g in zip(gradients(ours, names), gradients(reference, names)):
+        np.testing.assert_allclose(ours_g, ref_g, atol=1e-5)
