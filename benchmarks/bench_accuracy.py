@@ -25,6 +25,11 @@ CONFIGS = {
     "bigru-default": {"cell": "gru", "clf": {"bidirectional": True}},
     "bilstm-early-stopping": {"cell": "lstm", "epochs": 8, "clf": {"bidirectional": True, "early_stopping": True}},
     "lstm-early-stopping": {"cell": "lstm", "epochs": 10, "clf": {"early_stopping": True}},
+    "simple_rnn-seed1": {"cell": "simple_rnn", "clf": {"random_state": 1}},
+    "simple_rnn-seed2": {"cell": "simple_rnn", "clf": {"random_state": 2}},
+    "simple_rnn-early-stopping": {"cell": "simple_rnn", "epochs": 8, "clf": {"early_stopping": True}},
+    "lstm-maxlen-1000": {"cell": "lstm", "maxlen": 1000},
+    "bilstm-maxlen-1000": {"cell": "lstm", "maxlen": 1000, "clf": {"bidirectional": True}},
     "lstm-classic-recipe": {"cell": "lstm", "clf": {"dropout": 0.0, "bucket_by_length": False,
                                                     "mask_padding": False}},
 }
@@ -82,7 +87,8 @@ def main():
         print(json.dumps(row), flush=True)
     lines = [
         f"Full IMDB split: 25,000 training reviews (shuffled, seed 0), 25,000 test reviews; {machine()}.",
-        f"Command: `python benchmarks/bench_accuracy.py{' --only ' + args.only if args.only else ''}`.",
+        f"Command: `python benchmarks/bench_accuracy.py{' --only ' + args.only if args.only else ''}"
+        f"{' --section ' + args.section if args.section != 'accuracy' else ''}`.",
         "",
         "| configuration | test accuracy | epochs run | fit s | predict s | vocabulary | maxlen | settings |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
