@@ -28,6 +28,9 @@ CONFIGS = {
     "simple_rnn-seed1": {"cell": "simple_rnn", "clf": {"random_state": 1}},
     "simple_rnn-seed2": {"cell": "simple_rnn", "clf": {"random_state": 2}},
     "simple_rnn-early-stopping": {"cell": "simple_rnn", "epochs": 8, "clf": {"early_stopping": True}},
+    **{f"simple_rnn-clip-seed{seed}": {"cell": "simple_rnn",
+                                       "clf": {"optimizer__clipnorm": 1.0, "random_state": seed}}
+       for seed in range(3)},
     "lstm-maxlen-1000": {"cell": "lstm", "maxlen": 1000},
     "bilstm-maxlen-1000": {"cell": "lstm", "maxlen": 1000, "clf": {"bidirectional": True}},
     "lstm-classic-recipe": {"cell": "lstm", "clf": {"dropout": 0.0, "bucket_by_length": False,
