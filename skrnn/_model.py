@@ -26,11 +26,9 @@ __all__ = ["build_rnn_model", "PackTokens", "ReverseWithin", "LengthPooling", "C
 CELLS = {"simple_rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
 
 
-def _lengths(ids, steps_only):
-    """Per-row number of steps to read: the non-padding count, or every step."""
-    if steps_only:
-        return ops.full((ops.shape(ids)[0],), ops.shape(ids)[1], dtype="int32")
-    return ops.sum(ops.cast(ops.not_equal(ids, 0), "int32"), axis=1)
+def _steps(ids):
+    """The step indices 0 .. steps - 1 of a (batch, steps) tensor."""
+    return ops.arange(ops.shape(ids)[1], dtype="int32")
 
 
 class _LengthLayer(layers.Layer):
@@ -47,7 +45,10 @@ class _LengthLayer(layers.Layer):
         return {**super().get_config(), "mask_padding": self.mask_padding}
 
     def lengths(self, ids):
-        return _lengths(ids, not self.mask_padding)
+        """Per-row number of steps to read: the non-padding count, or every step."""
+        if not self.mask_padding:
+            return ops.full((ops.shape(ids)[0],), ops.shape(ids)[1], dtype="int32")
+        return ops.sum(ops.cast(ops.not_equal(ids, 0), "int32"), axis=1)
 
 
 @keras.saving.register_keras_serializable(package="skrnn")
@@ -59,7 +60,7 @@ class PackTokens(layers.Layer):
     """
 
     def call(self, ids):
-        steps = ops.arange(ops.shape(ids)[1], dtype="int32")
+        steps = _steps(ids)
         # Unique sort keys: kept ids by position, then padding by position.
         key = ops.where(ops.not_equal(ids, 0), steps, steps + ops.shape(ids)[1])
         return ops.take_along_axis(ids, ops.argsort(key, axis=1), axis=1)
@@ -78,7 +79,7 @@ class ReverseWithin(_LengthLayer):
 
     def call(self, sequences, ids):
         lengths = self.lengths(ids)[:, None]
-        steps = ops.arange(ops.shape(ids)[1], dtype="int32")[None, :]
+        steps = _steps(ids)[None, :]
         index = ops.where(steps < lengths, lengths - 1 - steps, steps)
         return ops.take_along_axis(sequences, ops.expand_dims(index, -1), axis=1)
 
@@ -117,7 +118,7 @@ class LengthPooling(_LengthLayer):
             index = ops.reshape(ops.maximum(lengths - 1, 0), (-1, 1, 1))
             pooled = ops.take_along_axis(sequences, index, axis=1)[:, 0]
         else:
-            steps = ops.arange(ops.shape(ids)[1], dtype="int32")[None, :]
+            steps = _steps(ids)[None, :]
             keep = ops.expand_dims(steps < lengths[:, None], -1)
             if self.mode == "max":
                 lowest = ops.convert_to_tensor(-3.0e38 if sequences.dtype == "float32" else -6.0e4, sequences.dtype)
