@@ -49,3 +49,25 @@ def write_section(name, markdown):
         text = text.rstrip() + "\n\n" + block + "\n"
     DOC.write_text(text, encoding="utf-8")
     print(f"(written into {DOC.relative_to(REPO)}, section {name})", file=sys.stderr)
+
+
+def epoch_clock():
+    """A Keras callback summing the seconds between epoch begin and end (``.seconds``).
+
+    Next to the wall time of a ``fit`` call, it separates the epochs from
+    what happens outside them (building, iterator set-up and tear-down).
+    """
+    import time
+
+    import keras
+
+    class EpochClock(keras.callbacks.Callback):
+        seconds = 0.0
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.seconds += time.perf_counter() - self.start
+
+    return EpochClock()

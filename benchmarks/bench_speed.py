@@ -27,7 +27,7 @@ import time
 
 import numpy as np
 
-from _common import data_home, machine, peak_rss_mib, write_section
+from _common import data_home, epoch_clock, machine, peak_rss_mib, write_section
 
 N_TRAIN, MAXLEN, VOCAB = 20000, 500, 10000
 
@@ -50,24 +50,24 @@ def matrices(X, X_test):
     return pad(X), pad(X_test)
 
 
-def plain_model(cell):
+def plain_model(cell, seed=0):
     import keras
     from keras import layers
 
     rnn = {"lstm": layers.LSTM, "simple_rnn": layers.SimpleRNN}[cell]
-    keras.utils.set_random_seed(0)
+    keras.utils.set_random_seed(seed)
     model = keras.Sequential([keras.Input((MAXLEN,), dtype="int32"), layers.Embedding(VOCAB, 32), rnn(32),
                               layers.Dense(1, activation="sigmoid")])
     model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["acc"])
     return model
 
 
-def skrnn_model(cell):
+def skrnn_model(cell, seed=0, callbacks=None):
     from skrnn import LSTMClassifier, SimpleRNNClassifier
 
     cls = {"lstm": LSTMClassifier, "simple_rnn": SimpleRNNClassifier}[cell]
     return cls(embedding_dim=32, units=32, pooling="last", optimizer="rmsprop", batch_size=128, dropout=0.0,
-               vocabulary_size=VOCAB, epochs=1, random_state=0)
+               vocabulary_size=VOCAB, epochs=1, random_state=seed, callbacks=callbacks)
 
 
 def timed(fn):
@@ -80,17 +80,28 @@ def accuracy(predict_proba, X, y):
     return float(np.mean((np.asarray(predict_proba(X)).reshape(len(X), -1)[:, -1] >= 0.5) == y))
 
 
-def train_speed(cell, epochs, Xp, y, Xp_test, y_test):
-    """Alternate one epoch of each; test accuracy after every epoch (not timed)."""
-    plain, ours = plain_model(cell), skrnn_model(cell)
-    times = {"plain": [], "skrnn": []}
-    accs = {"plain": [], "skrnn": []}
+def train_speed(cell, epochs, Xp, y, Xp_test, y_test, seed=0):
+    """Alternate one epoch of each; test accuracy after every epoch (not timed).
+
+    Returns the wall seconds of each epoch's ``fit`` call, the seconds inside
+    the epoch (callbacks; without what a fit call does before and after its
+    epoch) and the test accuracies.
+    """
+    clocks = {"plain": epoch_clock(), "skrnn": epoch_clock()}
+    plain, ours = plain_model(cell, seed), skrnn_model(cell, seed, callbacks=[clocks["skrnn"]])
+    fit = {
+        "plain": lambda: plain.fit(Xp, y, epochs=1, batch_size=128, verbose=0, callbacks=[clocks["plain"]]),
+        "skrnn": lambda: ours.partial_fit(Xp, y, classes=[0, 1]),
+    }
+    predict = {"plain": lambda X: plain.predict(X, batch_size=512, verbose=0), "skrnn": ours.predict_proba}
+    walls, inside, accs = ({side: [] for side in fit} for _ in range(3))
     for _ in range(epochs):
-        times["plain"].append(timed(lambda: plain.fit(Xp, y, epochs=1, batch_size=128, verbose=0)))
-        times["skrnn"].append(timed(lambda: ours.partial_fit(Xp, y, classes=[0, 1])))
-        accs["plain"].append(accuracy(lambda X: plain.predict(X, batch_size=512, verbose=0), Xp_test, y_test))
-        accs["skrnn"].append(accuracy(ours.predict_proba, Xp_test, y_test))
-    return times, accs
+        for side in fit:
+            before = clocks[side].seconds
+            walls[side].append(timed(fit[side]))
+            inside[side].append(clocks[side].seconds - before)
+            accs[side].append(accuracy(predict[side], Xp_test, y_test))
+    return walls, inside, accs
 
 
 def fitted_pipelines(X, y):
@@ -154,6 +165,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--cells", default="lstm,simple_rnn")
+    parser.add_argument("--seeds", default="0,1", help="one training run per seed for each side")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--parts", default="speed,memory", help="speed (training and prediction), memory")
     parser.add_argument("--rss", nargs="+", help=argparse.SUPPRESS)
@@ -179,9 +191,15 @@ def main():
 def speed_section(args, Xp, y, Xp_test, y_test, X, X_test):
     lines = [
         f"{machine()}; {N_TRAIN:,} training reviews, maxlen {MAXLEN}, vocabulary {VOCAB:,}, batch 128, rmsprop.",
-        f"Command: `python benchmarks/bench_speed.py --epochs {args.epochs} --cells {args.cells} --parts speed`.",
+        f"Command: `python benchmarks/bench_speed.py --epochs {args.epochs} --cells {args.cells} "
+        f"--seeds {args.seeds} --parts speed`.",
         "",
         "### Training: seconds per epoch (median, epochs alternating in one process)",
+        "",
+        f"One training run per seed ({args.seeds}) on each side. Seconds: the median over all their epochs of",
+        "the `fit` / `partial_fit` call's wall time, and (in brackets) of the time inside the epoch, between",
+        "Keras' epoch callbacks (without what a call does before and after its epoch). Test accuracy after each",
+        "epoch: the mean over the seeds (each seed's in the list below).",
         "",
         "| model | plain Keras s/epoch | skrnn s/epoch | speed-up | plain test acc by epoch | "
         "skrnn test acc by epoch |",
@@ -189,16 +207,27 @@ def speed_section(args, Xp, y, Xp_test, y_test, X, X_test):
     ]
     epoch_lines = []
     for cell in args.cells.split(","):
-        times, accs = train_speed(cell, args.epochs, Xp, y, Xp_test, y_test)
-        epoch_lines.append(f"- {cell}: plain {', '.join(f'{t:.1f}' for t in times['plain'])} s; "
-                           f"skrnn {', '.join(f'{t:.1f}' for t in times['skrnn'])} s")
-        mp, ms = statistics.median(times["plain"]), statistics.median(times["skrnn"])
-        print(cell, json.dumps(times), json.dumps(accs), flush=True)
-        acc_text = {k: ", ".join(f"{a:.4f}" for a in v) + f" (mean {statistics.mean(v):.4f})" for k, v in accs.items()}
-        lines.append(f"| {cell} (32 units, last state) | {mp:.1f} | {ms:.1f} | {mp / ms:.1f}x | "
-                     f"{acc_text['plain']} | {acc_text['skrnn']} |")
+        walls, inside, accs = ({"plain": [], "skrnn": []} for _ in range(3))
+        for seed in [int(s) for s in args.seeds.split(",")]:
+            seed_walls, seed_inside, seed_accs = train_speed(cell, args.epochs, Xp, y, Xp_test, y_test, seed)
+            print(cell, seed, json.dumps([seed_walls, seed_inside, seed_accs]), flush=True)
+            for side in walls:
+                epoch_lines.append(
+                    f"- {cell}, seed {seed}, {side}: "
+                    + ", ".join(f"{w:.1f} ({t:.1f})" for w, t in zip(seed_walls[side], seed_inside[side]))
+                    + f" s; test acc {', '.join(f'{a:.4f}' for a in seed_accs[side])}"
+                )
+                walls[side] += seed_walls[side]
+                inside[side] += seed_inside[side]
+                accs[side].append(seed_accs[side])
+        med = {side: (statistics.median(walls[side]), statistics.median(inside[side])) for side in walls}
+        (wp, ip), (ws, is_) = med["plain"], med["skrnn"]
+        acc_text = {k: ", ".join(f"{a:.4f}" for a in np.mean(v, axis=0)) + f" (mean {np.mean(v):.4f})"
+                    for k, v in accs.items()}
+        lines.append(f"| {cell} (32 units, last state) | {wp:.1f} ({ip:.1f}) | {ws:.1f} ({is_:.1f}) | "
+                     f"{wp / ws:.1f}x ({ip / is_:.1f}x) | {acc_text['plain']} | {acc_text['skrnn']} |")
     lines.append("")
-    lines.append("Every epoch, in order (the first includes tracing the graph):")
+    lines.append("Every epoch, in order: fit call (inside the epoch); the first of each run includes tracing:")
     lines.append("")
     lines += epoch_lines
     pipelines = fitted_pipelines(X, y)

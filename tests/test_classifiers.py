@@ -205,6 +205,24 @@ def test_length_batches_group_similar_lengths_and_reshuffle():
     assert sorted(np.concatenate(batches.batches)) == list(range(400))
 
 
+def test_length_batches_dataset_follows_the_layout_without_autotuning():
+    from skrnn._batching import LengthBatches
+
+    X, y = token_data(60, steps=12, seed=2)
+    batches = LengthBatches(X, y, batch_size=16, shuffle=True, seed=5)
+    dataset = batches.as_dataset(epochs=2, first_epoch=1)
+    # Autotuning off: with it on, deleting the iterator at the end of fit
+    # waited ~10 s for tf.data's tuning thread (see _without_autotuning).
+    assert dataset.options().autotune.enabled is False
+    got = [(xb.numpy(), yb.numpy()) for xb, yb in dataset]
+    expected = [rows for epoch in (1, 2) for rows in batches.layout(epoch)]
+    assert len(got) == len(expected) == 2 * len(batches)
+    for (xb, yb), rows in zip(got, expected):
+        first, last = batches.first[rows].min(), batches.last[rows].max()
+        np.testing.assert_array_equal(xb, X[rows, first:last])
+        np.testing.assert_array_equal(yb, y[rows])
+
+
 # -- scikit-learn meta-estimators -------------------------------------------------------------
 @pytest.mark.parametrize("n_jobs", [1, 2])
 def test_grid_search(n_jobs):
