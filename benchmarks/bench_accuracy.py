@@ -35,6 +35,11 @@ CONFIGS = {
     "bilstm-maxlen-1000": {"cell": "lstm", "maxlen": 1000, "clf": {"bidirectional": True}},
     "lstm-classic-recipe": {"cell": "lstm", "clf": {"dropout": 0.0, "bucket_by_length": False,
                                                     "mask_padding": False}},
+    # Soft votes (sklearn VotingClassifier, equal weights) of whole pipelines.
+    "bilstm-3-seeds": {"ensemble": [{"cell": "lstm", "clf": {"bidirectional": True, "random_state": seed}}
+                                    for seed in range(3)]},
+    "bilstm+tfidf-bigram": {"ensemble": [{"cell": "lstm", "clf": {"bidirectional": True}},
+                                         {"baseline": "tfidf-bigram"}]},
 }
 
 
@@ -44,6 +49,11 @@ def build(config, epochs):
 
     if "baseline" in config:
         return make_model(config["baseline"])
+    if "ensemble" in config:
+        from sklearn.ensemble import VotingClassifier
+
+        members = [(f"m{i}", build(member, epochs)) for i, member in enumerate(config["ensemble"])]
+        return VotingClassifier(members, voting="soft")
     cls = {"simple_rnn": SimpleRNNClassifier, "lstm": LSTMClassifier, "gru": GRUClassifier}[config["cell"]]
     params = {"epochs": epochs, "random_state": 0, **config.get("clf", {})}
     return make_pipeline(
@@ -77,7 +87,7 @@ def main():
         model = build(config, epochs)
         proba, fit_s, predict_s = timed_fit_predict(model, X_train, y_train, X_test)
         acc = accuracy_score(y_test, (proba >= 0.5).astype(int))
-        final = model[-1]
+        final = model[-1] if hasattr(model, "steps") else model
         ran = len(final.history_["loss"]) if hasattr(final, "history_") else "-"
         settings = ({k: v for k, v in final.get_params().items()
                     if k in ("embedding_dim", "units", "pooling", "bidirectional", "dropout", "optimizer",
@@ -97,7 +107,9 @@ def main():
         "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
-        settings = ", ".join(f"{k}={v}" for k, v in r["settings"].items()) or "see skrnn.compare.MODELS"
+        settings = (", ".join(f"{k}={v}" for k, v in r["settings"].items())
+                    or ("soft vote, see CONFIGS in the script" if "ensemble" in configs[r["name"]]
+                        else "see skrnn.compare.MODELS"))
         lines.append(f"| {r['name']} | {r['accuracy']:.4f} | {r['epochs']} | {r['fit_s']:.0f} | "
                      f"{r['predict_s']:.1f} | {r['max_features']} | {r['maxlen']} | {settings} |")
     write_section(args.section, "\n".join(lines))
