@@ -146,7 +146,7 @@ class LengthBatches:
 
         tf.data's autotuning is off: the prefetch buffer is fixed, so there
         is nothing to tune, and with it on, deleting the iterator at the end
-        of ``fit`` waited for the autotuning thread, about 10 s in half of
+        of ``fit`` waited for the autotuning thread, about 10 s in most of
         the fits measured (see :func:`_without_autotuning`).
         """
         import tensorflow as tf
@@ -179,9 +179,10 @@ def _without_autotuning():
     Measured on TensorFlow 2.21 (CPU): when ``keras.Model.fit`` returns, it
     deletes its dataset iterator, and the iterator's destructor
     (``RootDataset::Iterator``) waits for a thread of tf.data's autotuning
-    model. In about half of the ``fit`` calls that wait took 10 s, for a
-    one-epoch IMDB fit whose batches took 11 s (a native stack taken with
-    py-spy during the wait shows it). With autotuning off the wait is gone.
+    model (a native stack taken with py-spy during the wait shows it). In 4
+    of 5 one-epoch fits on 20,000 IMDB reviews that wait took about 10 s,
+    for epochs of 13 s; with autotuning off, none waited
+    (``benchmarks/bench_fit_overhead.py``, docs/benchmarks.md).
     """
     import tensorflow as tf
 
