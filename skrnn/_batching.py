@@ -40,20 +40,13 @@ def _trim(X, rows, first, last):
     return X[rows, lo:hi]
 
 
-def _length_order(first, last, rng, chunk, jitter=0.0):
-    """Indices grouped by length: shuffled, then sorted within chunks.
-
-    With ``jitter`` > 0 the sort key is each length times a random factor
-    ``exp(N(0, jitter))``, so a batch holds similar, not near-identical,
-    lengths.
-    """
+def _length_order(first, last, rng, chunk):
+    """Indices grouped by length: shuffled, then sorted within chunks."""
     n = len(first)
     order = rng.permutation(n) if rng is not None else np.arange(n)
     if rng is None:
         return order[np.argsort(last - first, kind="stable")]
     spans = (last - first)[order]
-    if jitter:
-        spans = spans * np.exp(rng.normal(0.0, jitter, n))
     pieces = []
     for start in range(0, n, chunk):
         piece = order[start : start + chunk]
@@ -79,20 +72,11 @@ class LengthBatches:
         Seed of the shuffling.
     by_length : bool, default=True
         ``False`` gives plain (shuffled) batches over all columns.
-    chunk_batches : int, default=32
-        Rows are sorted by length within chunks of this many batches.
-    jitter : float, default=0.1
-        Noise on the length used for sorting when shuffling (see
-        ``_length_order``). Batches of near-identical lengths made training
-        swing: after the third epoch of the speed benchmark's LSTM, seeds
-        0-3 scored 0.741, 0.844, 0.788, 0.867 with exact sorting and 0.843,
-        0.867, 0.860, 0.840 with ``jitter=0.1``, for batches 19 % wider
-        (mean width 269 against 226 of 500; docs/benchmarks.md).
     """
 
     def __init__(
         self, X, y=None, sample_weight=None, *, batch_size=128, shuffle=True, seed=None,
-        by_length=True, chunk_batches=32, jitter=0.1,
+        by_length=True, chunk_batches=32,
     ):
         self.by_length = by_length
         self.X = X
@@ -102,7 +86,6 @@ class LengthBatches:
         self.shuffle = shuffle
         self.chunk = self.batch_size * chunk_batches
         self.seed = seed
-        self.jitter = jitter
         self.first, self.last = token_span(X)
         self.set_epoch(0)
 
@@ -117,7 +100,7 @@ class LengthBatches:
         if self.shuffle:
             rng = np.random.default_rng([self.seed, int(epoch)] if self.seed is not None else None)
         if self.by_length:
-            order = _length_order(self.first, self.last, rng, self.chunk, self.jitter)
+            order = _length_order(self.first, self.last, rng, self.chunk)
         elif rng is not None:
             order = rng.permutation(len(self.X))
         else:
