@@ -140,12 +140,48 @@ def test_sample_weight_and_class_weight():
 
 def test_routed_parameters_and_learning_rate():
     X, y = token_data()
-    routed = LSTMClassifier(**TINY, optimizer__learning_rate=0.05).fit(X, y)
+    routed = LSTMClassifier(**TINY, optimizer__learning_rate=0.05, learning_rate_decay=1.0).fit(X, y)
     assert float(routed.model_.optimizer.learning_rate) == pytest.approx(0.05)
-    direct = LSTMClassifier(**TINY, learning_rate=0.02, optimizer="rmsprop").fit(X, y)
+    direct = LSTMClassifier(**TINY, learning_rate=0.02, optimizer="rmsprop", learning_rate_decay=1.0).fit(X, y)
     assert float(direct.model_.optimizer.learning_rate) == pytest.approx(0.02)
     assert type(direct.model_.optimizer).__name__ == "RMSprop"
     assert clone(routed).get_params()["optimizer__learning_rate"] == 0.05
+
+
+def test_learning_rate_decays_every_epoch_and_continues_over_partial_fit():
+    X, y = token_data()
+    est = LSTMClassifier(**{**TINY, "epochs": 3}, learning_rate=0.04).fit(X, y)
+    assert est.learning_rate_decay == "auto" and est.learning_rate_decay_ == 0.5
+    assert float(est.model_.optimizer.learning_rate) == pytest.approx(0.04 * 0.5**3)
+    est.fit(X, y)  # a new model starts from the full rate again
+    assert float(est.model_.optimizer.learning_rate) == pytest.approx(0.04 * 0.5**3)
+    streamed = LSTMClassifier(**TINY, learning_rate=0.04, learning_rate_decay=0.8)
+    for _ in range(3):
+        streamed.partial_fit(X, y, classes=[0, 1])
+    assert float(streamed.model_.optimizer.learning_rate) == pytest.approx(0.04 * 0.8**3)
+    restored = pickle.loads(pickle.dumps(streamed))
+    assert float(restored.model_.optimizer.learning_rate) == pytest.approx(0.04 * 0.8**3)
+    restored.partial_fit(X, y)
+    assert float(restored.model_.optimizer.learning_rate) == pytest.approx(0.04 * 0.8**4)
+
+
+@pytest.mark.parametrize("cls, factor", [(LSTMClassifier, 0.5), (GRUClassifier, 0.5), (SimpleRNNClassifier, 0.75)])
+def test_auto_learning_rate_decay_per_cell(cls, factor):
+    X, y = token_data(20)
+    est = cls(**{**TINY, "epochs": 2}, learning_rate=0.01).fit(X, y)
+    assert est.learning_rate_decay_ == factor
+    assert float(est.model_.optimizer.learning_rate) == pytest.approx(0.01 * factor**2)
+
+
+def test_learning_rate_decay_refuses_a_schedule_and_keeps_the_estimator_unfitted():
+    X, y = token_data()
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.01, decay_steps=10, decay_rate=0.9)
+    est = LSTMClassifier(**TINY, optimizer__learning_rate=schedule)
+    with pytest.raises(ValueError, match=r"learning_rate_decay needs a plain learning rate.*learning_rate_decay=1.0"):
+        est.fit(X, y)
+    assert not hasattr(est, "model_")
+    est.set_params(learning_rate_decay=1.0).fit(X, y)  # the user's own schedule runs as given
+    assert est.model_.optimizer.iterations.numpy() == TINY["epochs"] * int(np.ceil(len(X) / TINY["batch_size"]))
 
 
 def test_validation_split_early_stopping_and_history():

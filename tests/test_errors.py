@@ -86,6 +86,11 @@ CASES = [
     ("units-zero", fit_rnn(X_OK, Y_OK, units=0), ValueError, r"'units' parameter"),
     ("pooling-unknown", fit_rnn(X_OK, Y_OK, GRUClassifier, pooling="median"), ValueError, r"'pooling'"),
     ("dropout-out-of-range", fit_rnn(X_OK, Y_OK, SimpleRNNClassifier, dropout=1.5), ValueError, r"'dropout'"),
+    ("learning-rate-decay-zero", fit_rnn(X_OK, Y_OK, learning_rate_decay=0.0), ValueError, r"'learning_rate_decay'"),
+    ("learning-rate-decay-above-one", fit_rnn(X_OK, Y_OK, learning_rate_decay=1.5), ValueError,
+     r"'learning_rate_decay'"),
+    ("learning-rate-decay-unknown", fit_rnn(X_OK, Y_OK, learning_rate_decay="cosine"), ValueError,
+     r"'learning_rate_decay'"),
     ("validation-split-too-small", fit_rnn(X_OK, Y_OK, validation_split=0.1), ValueError, r"validation_split"),
     # the loader
     ("imdb-subset-unknown", lambda: load_imdb("dev"), ValueError, r"subset"),
