@@ -25,8 +25,10 @@ CONFIGS = {
     "bigru-default": {"cell": "gru", "clf": {"bidirectional": True}},
     "bilstm-early-stopping": {"cell": "lstm", "epochs": 8, "clf": {"bidirectional": True, "early_stopping": True}},
     "lstm-early-stopping": {"cell": "lstm", "epochs": 10, "clf": {"early_stopping": True}},
-    "simple_rnn-seed1": {"cell": "simple_rnn", "clf": {"random_state": 1}},
-    "simple_rnn-seed2": {"cell": "simple_rnn", "clf": {"random_state": 2}},
+    **{f"{cell}-seed{seed}": {"cell": cell, "clf": {"random_state": seed}}
+       for cell in ("simple_rnn", "lstm") for seed in (1, 2)},
+    # The defaults before learning_rate_decay existed (a constant learning rate).
+    **{f"{cell}-constant-lr": {"cell": cell, "clf": {"learning_rate_decay": 1.0}} for cell in ("simple_rnn", "lstm")},
     "simple_rnn-early-stopping": {"cell": "simple_rnn", "epochs": 8, "clf": {"early_stopping": True}},
     **{f"simple_rnn-clip-seed{seed}": {"cell": "simple_rnn",
                                        "clf": {"optimizer__clipnorm": 1.0, "random_state": seed}}
@@ -91,7 +93,8 @@ def main():
         ran = len(final.history_["loss"]) if hasattr(final, "history_") else "-"
         settings = ({k: v for k, v in final.get_params().items()
                     if k in ("embedding_dim", "units", "pooling", "bidirectional", "dropout", "optimizer",
-                             "early_stopping", "n_layers", "bucket_by_length", "mask_padding")}
+                             "learning_rate_decay", "early_stopping", "n_layers", "bucket_by_length",
+                             "mask_padding")}
                     if hasattr(final, "history_") else {})
         row = dict(name=name, accuracy=acc, fit_s=fit_s, predict_s=predict_s, epochs=ran,
                    settings=settings, max_features=config.get("max_features", 10000 if settings else "-"),

@@ -69,11 +69,14 @@ _PARAMS_DOC = """
         Multiply the learning rate by this after every epoch (it continues
         over ``partial_fit`` calls and warm-started fits, and starts afresh
         with each new model); ``1.0`` keeps it constant, as Keras does.
-        ``"auto"`` is 0.5 for LSTM and GRU and 0.75 for SimpleRNN, which
-        learns more slowly. A decaying rate stops the epoch-to-epoch swings
-        of a constant one: on the full IMDB split, seeds 0-2, the LSTM
-        scored 0.8825-0.8847 with it and 0.8678-0.8854 without, SimpleRNN
-        0.8578-0.8608 and 0.7796-0.8686 (docs/benchmarks.md).
+        ``"auto"`` spreads a fixed overall decay over ``epochs``: the rate
+        ends at 0.5 ** 5 (1/32) of its start for LSTM and GRU and at
+        0.75 ** 5 (0.24) for SimpleRNN, which learns more slowly; with the
+        default 5 epochs that is x0.5 and x0.75 per epoch. A decaying rate
+        stops the epoch-to-epoch swings of a constant one: on the full IMDB
+        split, seeds 0-2, the LSTM scored 0.8825-0.8847 with it and
+        0.8678-0.8854 without, SimpleRNN 0.8578-0.8608 and 0.7796-0.8686
+        (docs/benchmarks.md).
     epochs : int, default=5
         Passes over the training data.
     batch_size : int, default=128
@@ -123,7 +126,8 @@ _PARAMS_DOC = """
     pooling_ : str
         The pooling used (``pooling`` with ``"auto"`` resolved).
     learning_rate_decay_ : float
-        The per-epoch learning-rate factor used (``"auto"`` resolved).
+        The per-epoch learning-rate factor used (``"auto"`` resolved from
+        the cell and ``epochs`` when fitting starts).
 """
 
 
@@ -338,7 +342,8 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         if reset:
             self.pooling_ = self._auto_pooling if self.pooling == "auto" else self.pooling
             self.learning_rate_decay_ = float(
-                self._auto_learning_rate_decay if self.learning_rate_decay == "auto" else self.learning_rate_decay
+                self._auto_learning_rate_decay ** (5 / max(self.epochs, 1))
+                if self.learning_rate_decay == "auto" else self.learning_rate_decay
             )
             self.vocabulary_size_ = int(
                 self.vocabulary_size if self.vocabulary_size is not None else max(ids.max() + 1, 2)

@@ -150,8 +150,8 @@ def test_routed_parameters_and_learning_rate():
 
 def test_learning_rate_decays_every_epoch_and_continues_over_partial_fit():
     X, y = token_data()
-    est = LSTMClassifier(**{**TINY, "epochs": 3}, learning_rate=0.04).fit(X, y)
-    assert est.learning_rate_decay == "auto" and est.learning_rate_decay_ == 0.5
+    est = LSTMClassifier(**{**TINY, "epochs": 3}, learning_rate=0.04, learning_rate_decay=0.5).fit(X, y)
+    assert est.learning_rate_decay_ == 0.5
     assert float(est.model_.optimizer.learning_rate) == pytest.approx(0.04 * 0.5**3)
     est.fit(X, y)  # a new model starts from the full rate again
     assert float(est.model_.optimizer.learning_rate) == pytest.approx(0.04 * 0.5**3)
@@ -168,9 +168,12 @@ def test_learning_rate_decays_every_epoch_and_continues_over_partial_fit():
 @pytest.mark.parametrize("cls, factor", [(LSTMClassifier, 0.5), (GRUClassifier, 0.5), (SimpleRNNClassifier, 0.75)])
 def test_auto_learning_rate_decay_per_cell(cls, factor):
     X, y = token_data(20)
-    est = cls(**{**TINY, "epochs": 2}, learning_rate=0.01).fit(X, y)
-    assert est.learning_rate_decay_ == factor
-    assert float(est.model_.optimizer.learning_rate) == pytest.approx(0.01 * factor**2)
+    est = cls(**{**TINY, "epochs": 5}, learning_rate=0.01).fit(X, y)
+    assert est.learning_rate_decay_ == pytest.approx(factor)
+    assert float(est.model_.optimizer.learning_rate) == pytest.approx(0.01 * factor**5)
+    longer = cls(**{**TINY, "epochs": 10}, learning_rate=0.01).fit(X, y)  # the same overall decay, spread out
+    assert longer.learning_rate_decay_ == pytest.approx(factor**0.5)
+    assert float(longer.model_.optimizer.learning_rate) == pytest.approx(0.01 * factor**5, rel=1e-4)
 
 
 def test_learning_rate_decay_refuses_a_schedule_and_keeps_the_estimator_unfitted():
