@@ -131,6 +131,11 @@ _PARAMS_DOC = """
 """
 
 
+#: ``learning_rate_decay="auto"`` decays as much over ``epochs`` as its
+#: per-cell factor (``_auto_learning_rate_decay``) does over this many.
+_AUTO_DECAY_EPOCHS = 5
+
+
 class _BaseRNNClassifier(KerasClassifierCompat):
     """Shared base of the recurrent classifiers.
 
@@ -342,7 +347,7 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         if reset:
             self.pooling_ = self._auto_pooling if self.pooling == "auto" else self.pooling
             self.learning_rate_decay_ = float(
-                self._auto_learning_rate_decay ** (5 / max(self.epochs, 1))
+                self._auto_learning_rate_decay ** (_AUTO_DECAY_EPOCHS / max(self.epochs, 1))
                 if self.learning_rate_decay == "auto" else self.learning_rate_decay
             )
             self.vocabulary_size_ = int(
@@ -439,6 +444,13 @@ class _BaseRNNClassifier(KerasClassifierCompat):
             fit_args.pop(unused, None)
         callbacks = list(self._fit_callbacks)
         if self.learning_rate_decay_ != 1:
+            rate = self.model_.optimizer.learning_rate
+            if not isinstance(rate, keras.Variable):
+                raise ValueError(
+                    "learning_rate_decay needs a plain learning rate, but the optimizer's is a "
+                    f"{type(rate).__name__}; set learning_rate_decay=1.0 to train with a schedule "
+                    "of your own."
+                )
             callbacks.append(_DecayLearningRate(self.learning_rate_decay_))
         if self.early_stopping:
             validation_split = validation_split or 0.1
@@ -547,14 +559,6 @@ class _DecayLearningRate(keras.callbacks.Callback):
     def __init__(self, factor):
         super().__init__()
         self.factor = factor
-
-    def on_train_begin(self, logs=None):
-        if not isinstance(self.model.optimizer.learning_rate, keras.Variable):
-            raise ValueError(
-                "learning_rate_decay needs a plain learning rate, but the optimizer's is a "
-                f"{type(self.model.optimizer.learning_rate).__name__}; set "
-                "learning_rate_decay=1.0 to train with a schedule of your own."
-            )
 
     def on_epoch_end(self, epoch, logs=None):
         rate = self.model.optimizer.learning_rate
