@@ -73,9 +73,9 @@ _PARAMS_DOC = """
         ends at 0.5 ** 5 (1/32) of its start for LSTM and GRU and at
         0.75 ** 5 (0.24) for SimpleRNN, which learns more slowly; with the
         default 5 epochs that is x0.5 and x0.75 per epoch. A decaying rate
-        stops the epoch-to-epoch swings of a constant one: on the full IMDB
-        split, seeds 0-2, the LSTM scored 0.8825-0.8847 with it and
-        0.8678-0.8854 without, SimpleRNN 0.8578-0.8608 and 0.7796-0.8686
+        damps the epoch-to-epoch swings of a constant one: on the full IMDB
+        split, seeds 0-2, the LSTM scored 0.8823-0.8847 with it and
+        0.8678-0.8854 without, SimpleRNN 0.8214-0.8584 and 0.7796-0.8686
         (docs/benchmarks.md).
     epochs : int, default=5
         Passes over the training data.
