@@ -27,8 +27,6 @@ CONFIGS = {
     "lstm-early-stopping": {"cell": "lstm", "epochs": 10, "clf": {"early_stopping": True}},
     **{f"{cell}-seed{seed}": {"cell": cell, "clf": {"random_state": seed}}
        for cell in ("simple_rnn", "lstm") for seed in (1, 2)},
-    # The defaults before learning_rate_decay existed (a constant learning rate).
-    **{f"{cell}-constant-lr": {"cell": cell, "clf": {"learning_rate_decay": 1.0}} for cell in ("simple_rnn", "lstm")},
     "simple_rnn-early-stopping": {"cell": "simple_rnn", "epochs": 8, "clf": {"early_stopping": True}},
     **{f"simple_rnn-clip-seed{seed}": {"cell": "simple_rnn",
                                        "clf": {"optimizer__clipnorm": 1.0, "random_state": seed}}
@@ -43,6 +41,19 @@ CONFIGS = {
     "bilstm+tfidf-bigram": {"ensemble": [{"cell": "lstm", "clf": {"bidirectional": True}},
                                          {"baseline": "tfidf-bigram"}]},
 }
+
+# The same configurations with the recommended decaying learning rate.
+_DECAYED = ("simple_rnn-default", "lstm-default", "gru-default", "bilstm-default", "bigru-default",
+            "bilstm-early-stopping", "simple_rnn-seed1", "simple_rnn-seed2", "lstm-seed1", "lstm-seed2",
+            "simple_rnn-early-stopping", "lstm-maxlen-1000", "bilstm-maxlen-1000")
+CONFIGS.update({
+    f"{name}-decay": {**CONFIGS[name], "clf": {**CONFIGS[name].get("clf", {}), "learning_rate_decay": "auto"}}
+    for name in _DECAYED
+})
+CONFIGS["bilstm-decay-lr2e-3"] = {"cell": "lstm", "clf": {"bidirectional": True, "learning_rate": 0.002,
+                                                          "learning_rate_decay": "auto"}}
+CONFIGS["bilstm-decay-8-epochs"] = {"cell": "lstm", "epochs": 8,
+                                    "clf": {"bidirectional": True, "learning_rate_decay": "auto"}}
 
 
 def build(config, epochs):

@@ -65,18 +65,20 @@ _PARAMS_DOC = """
     learning_rate : float or None, default=None
         The optimizer's learning rate; ``None`` keeps its default (0.001 for
         Adam and RMSprop).
-    learning_rate_decay : "auto" or float in (0, 1], default="auto"
+    learning_rate_decay : float in (0, 1] or "auto", default=1.0
         Multiply the learning rate by this after every epoch (it continues
         over ``partial_fit`` calls and warm-started fits, and starts afresh
-        with each new model); ``1.0`` keeps it constant, as Keras does.
-        ``"auto"`` spreads a fixed overall decay over ``epochs``: the rate
-        ends at 0.5 ** 5 (1/32) of its start for LSTM and GRU and at
-        0.75 ** 5 (0.24) for SimpleRNN, which learns more slowly; with the
-        default 5 epochs that is x0.5 and x0.75 per epoch. A decaying rate
-        damps the epoch-to-epoch swings of a constant one: on the full IMDB
-        split, seeds 0-2, the LSTM scored 0.8823-0.8847 with it and
-        0.8678-0.8854 without, SimpleRNN 0.8214-0.8584 and 0.7796-0.8686
-        (docs/benchmarks.md).
+        with each new model; when streaming many chunks through
+        ``partial_fit``, keep it at or near 1, or the rate vanishes).
+        ``1.0`` keeps it constant, as Keras does. ``"auto"`` spreads a fixed
+        overall decay over ``epochs``: the rate ends at 0.5 ** 5 (1/32) of
+        its start for LSTM and GRU and at 0.75 ** 5 (0.24) for SimpleRNN;
+        with 5 epochs that is x0.5 and x0.75 per epoch. Recommended for
+        training on the full IMDB data, where it damps the epoch-to-epoch
+        swings of a constant rate (seeds 0-2: LSTM 0.8823-0.8847 with it,
+        0.8678-0.8854 without; SimpleRNN 0.8214-0.8584 and 0.7796-0.8686);
+        not the default because with less data (10,000 reviews) the same
+        epochs left the models under-trained (docs/benchmarks.md).
     epochs : int, default=5
         Passes over the training data.
     batch_size : int, default=128
@@ -185,7 +187,7 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         bucket_by_length=True,
         optimizer="rmsprop",
         learning_rate=None,
-        learning_rate_decay="auto",
+        learning_rate_decay=1.0,
         epochs=5,
         batch_size=128,
         predict_batch_size=512,

@@ -168,10 +168,11 @@ def test_learning_rate_decays_every_epoch_and_continues_over_partial_fit():
 @pytest.mark.parametrize("cls, factor", [(LSTMClassifier, 0.5), (GRUClassifier, 0.5), (SimpleRNNClassifier, 0.75)])
 def test_auto_learning_rate_decay_per_cell(cls, factor):
     X, y = token_data(20)
-    est = cls(**{**TINY, "epochs": 5}, learning_rate=0.01).fit(X, y)
+    assert cls().learning_rate_decay == 1.0  # constant by default, as in Keras
+    est = cls(**{**TINY, "epochs": 5}, learning_rate=0.01, learning_rate_decay="auto").fit(X, y)
     assert est.learning_rate_decay_ == pytest.approx(factor)
     assert float(est.model_.optimizer.learning_rate) == pytest.approx(0.01 * factor**5)
-    longer = cls(**{**TINY, "epochs": 10}, learning_rate=0.01).fit(X, y)  # the same overall decay, spread out
+    longer = cls(**{**TINY, "epochs": 10}, learning_rate=0.01, learning_rate_decay="auto").fit(X, y)  # the same overall decay, spread out
     assert longer.learning_rate_decay_ == pytest.approx(factor**0.5)
     assert float(longer.model_.optimizer.learning_rate) == pytest.approx(0.01 * factor**5, rel=1e-4)
 
@@ -179,7 +180,7 @@ def test_auto_learning_rate_decay_per_cell(cls, factor):
 def test_learning_rate_decay_refuses_a_schedule_and_keeps_the_estimator_unfitted():
     X, y = token_data()
     schedule = keras.optimizers.schedules.ExponentialDecay(0.01, decay_steps=10, decay_rate=0.9)
-    est = LSTMClassifier(**TINY, optimizer__learning_rate=schedule)
+    est = LSTMClassifier(**TINY, optimizer__learning_rate=schedule, learning_rate_decay=0.5)
     with pytest.raises(ValueError, match=r"learning_rate_decay needs a plain learning rate.*learning_rate_decay=1.0"):
         est.fit(X, y)
     assert not hasattr(est, "model_")
