@@ -50,10 +50,9 @@ CONFIGS.update({
     f"{name}-decay": {**CONFIGS[name], "clf": {**CONFIGS[name].get("clf", {}), "learning_rate_decay": "auto"}}
     for name in _DECAYED
 })
-CONFIGS["bilstm-decay-lr2e-3"] = {"cell": "lstm", "clf": {"bidirectional": True, "learning_rate": 0.002,
-                                                          "learning_rate_decay": "auto"}}
-CONFIGS["bilstm-decay-8-epochs"] = {"cell": "lstm", "epochs": 8,
-                                    "clf": {"bidirectional": True, "learning_rate_decay": "auto"}}
+_BILSTM_DECAY = CONFIGS["bilstm-default-decay"]
+CONFIGS["bilstm-decay-lr2e-3"] = {**_BILSTM_DECAY, "clf": {**_BILSTM_DECAY["clf"], "learning_rate": 0.002}}
+CONFIGS["bilstm-decay-8-epochs"] = {**_BILSTM_DECAY, "epochs": 8}
 
 
 def build(config, epochs):

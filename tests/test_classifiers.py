@@ -172,7 +172,8 @@ def test_auto_learning_rate_decay_per_cell(cls, factor):
     est = cls(**{**TINY, "epochs": 5}, learning_rate=0.01, learning_rate_decay="auto").fit(X, y)
     assert est.learning_rate_decay_ == pytest.approx(factor)
     assert float(est.model_.optimizer.learning_rate) == pytest.approx(0.01 * factor**5)
-    longer = cls(**{**TINY, "epochs": 10}, learning_rate=0.01, learning_rate_decay="auto").fit(X, y)  # the same overall decay, spread out
+    # 10 epochs: the same overall decay, spread out.
+    longer = cls(**{**TINY, "epochs": 10}, learning_rate=0.01, learning_rate_decay="auto").fit(X, y)
     assert longer.learning_rate_decay_ == pytest.approx(factor**0.5)
     assert float(longer.model_.optimizer.learning_rate) == pytest.approx(0.01 * factor**5, rel=1e-4)
 
