@@ -7,7 +7,11 @@ import numpy as np
 import pytest
 from keras import layers
 
-from skrnn._model import CELLS, LengthPooling, PackTokens, ReverseWithin, build_rnn_model
+from skrnn._model import LengthPooling, PackTokens, ReverseWithin, build_rnn_model
+
+
+#: Keras' own layers, the reference (skrnn's CELLS run LSTM and SimpleRNN faster).
+KERAS_CELLS = {"simple_rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
 
 
 def keras_masked_model(cell, *, vocabulary_size, embedding_dim, units, n_layers, bidirectional, pooling,
@@ -21,9 +25,9 @@ def keras_masked_model(cell, *, vocabulary_size, embedding_dim, units, n_layers,
     x = parts["embedding"](inputs)
     for i in range(n_layers):
         sequences = i < n_layers - 1 or pooling != "last"
-        rnn = parts[f"{cell}_{i}"] = CELLS[cell](units, return_sequences=sequences)
+        rnn = parts[f"{cell}_{i}"] = KERAS_CELLS[cell](units, return_sequences=sequences)
         if bidirectional:
-            rnn = layers.Bidirectional(rnn, backward_layer=CELLS[cell](units, return_sequences=sequences,
+            rnn = layers.Bidirectional(rnn, backward_layer=KERAS_CELLS[cell](units, return_sequences=sequences,
                                                                       go_backwards=True))
             parts[f"{cell}_{i}"], parts[f"backward_{cell}_{i}"] = rnn.forward_layer, rnn.backward_layer
         x = rnn(x)
