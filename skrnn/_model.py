@@ -20,13 +20,13 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
-from ._recurrent import FastLSTM, FastSimpleRNN
+from ._recurrent import FastGRU, FastLSTM, FastSimpleRNN
 
 __all__ = ["build_rnn_model", "PackTokens", "ReverseWithin", "LengthPooling", "CELLS"]
 
-#: Recurrent layer class per cell name: Keras' layers, LSTM and SimpleRNN with
-#: a faster loop on the CPU (:mod:`skrnn._recurrent`).
-CELLS = {"simple_rnn": FastSimpleRNN, "lstm": FastLSTM, "gru": layers.GRU}
+#: Recurrent layer class per cell name: Keras' layers with a faster loop on
+#: the CPU (:mod:`skrnn._recurrent`).
+CELLS = {"simple_rnn": FastSimpleRNN, "lstm": FastLSTM, "gru": FastGRU}
 
 
 def _steps(ids):

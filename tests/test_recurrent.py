@@ -6,9 +6,15 @@ import pytest
 import tensorflow as tf
 from keras import layers
 
-from skrnn._recurrent import FastLSTM, FastSimpleRNN, _fast_path
+from skrnn._recurrent import FastGRU, FastLSTM, FastSimpleRNN, _fast_path
 
-PAIRS = {"lstm": (FastLSTM, layers.LSTM), "simple_rnn": (FastSimpleRNN, layers.SimpleRNN)}
+PAIRS = {"lstm": (FastLSTM, layers.LSTM), "gru": (FastGRU, layers.GRU), "simple_rnn": (FastSimpleRNN, layers.SimpleRNN)}
+N_STATES = {"lstm": 2, "gru": 1, "simple_rnn": 1}
+
+
+def activations(cell):
+    """The activations the fast path asks for."""
+    return ("tanh",) if cell == "simple_rnn" else ("tanh", "sigmoid")
 
 
 def twins(cell, units=5, **settings):
@@ -39,15 +45,17 @@ def gradients(layer, x, initial_state, training=False):
 
 
 @pytest.mark.parametrize("cell", sorted(PAIRS))
-@pytest.mark.parametrize("steps", [1, 4, 7, 30])  # below, at and off the loop's 4-step blocks
-def test_fast_layer_matches_keras_outputs_and_gradients(cell, steps):
+@pytest.mark.parametrize("steps, rows", [(1, 6), (4, 6), (7, 6), (30, 6),  # below, at and off 4-step blocks
+                                         (7, 150)])  # the LSTM in 64-row blocks; the GRU past its 128 rows
+@pytest.mark.parametrize("training", [False, True])
+def test_fast_layer_matches_keras_outputs_and_gradients(cell, steps, rows, training):
     fast, reference = twins(cell, return_sequences=True, return_state=True)
-    assert _fast_path(fast, None, ("tanh",) if cell == "simple_rnn" else ("tanh", "sigmoid"))
+    assert _fast_path(fast, None, activations(cell))
     rng = np.random.RandomState(0)
-    x = rng.normal(size=(6, steps, 3)).astype("float32")
-    initial_state = [rng.normal(size=(6, 5)).astype("float32") * 0.5 for _ in range(2 if cell == "lstm" else 1)]
-    fast_out, fast_grads = gradients(fast, x, initial_state)
-    ref_out, ref_grads = gradients(reference, x, initial_state)
+    x = rng.normal(size=(rows, steps, 3)).astype("float32")
+    initial_state = [rng.normal(size=(rows, 5)).astype("float32") * 0.5 for _ in range(N_STATES[cell])]
+    fast_out, fast_grads = gradients(fast, x, initial_state, training)
+    ref_out, ref_grads = gradients(reference, x, initial_state, training)
     for ours, theirs in zip(fast_out + fast_grads, ref_out + ref_grads, strict=True):
         np.testing.assert_allclose(ours, theirs, atol=1e-5, rtol=1e-5)
     assert np.ptp(ref_out[0]) > 0.5 and min(np.abs(g).max() for g in ref_grads) > 1e-3  # can fail
@@ -63,12 +71,16 @@ def test_fast_layer_draws_keras_dropout_mask(cell):
     assert np.abs(np.asarray(ours) - np.asarray(fast(x, training=False))).max() > 1e-3  # dropout did act
 
 
-@pytest.mark.parametrize("cell", sorted(PAIRS))
-@pytest.mark.parametrize("settings", [dict(go_backwards=True), dict(recurrent_dropout=0.3, seed=2),
-                                      dict(activation="relu")])
+FALLBACKS = [(cell, settings) for cell in sorted(PAIRS)
+             for settings in [dict(go_backwards=True), dict(recurrent_dropout=0.3, seed=2), dict(activation="relu")]]
+FALLBACKS += [("lstm", dict(implementation=1)), ("gru", dict(implementation=1)),
+              ("gru", dict(reset_after=False))]
+
+
+@pytest.mark.parametrize("cell, settings", FALLBACKS)
 def test_fast_layer_falls_back_to_keras_loop_where_it_would_differ(cell, settings):
     fast, reference = twins(cell, return_sequences=True, **settings)
-    assert not _fast_path(fast, None, ("tanh", "sigmoid")[: 1 if cell == "simple_rnn" else 2])
+    assert not _fast_path(fast, None, activations(cell))
     x = np.random.RandomState(2).normal(size=(3, 6, 3)).astype("float32")
     np.testing.assert_allclose(fast(x, training=True), reference(x, training=True), atol=1e-5)
 
