@@ -230,49 +230,32 @@ class _FastLoop:
 
     ``_loop(x, states)`` takes the (dropped-out) inputs, batch-major, and the
     initial states; it returns every step's output, batch-major, and the
-    final states. Where it runs, per subclass (measured on this project's
-    2-core machine, 32 units, 226 steps; ``docs/benchmarks.md``):
+    final states. Per subclass (measured on this project's 2-core machine,
+    32 units, 226 steps; ``docs/benchmarks.md``):
 
     * ``_block_rows``: run it over blocks of this many rows, several at a
       time (:func:`_by_rows`); ``None``: over the whole batch.
-    * ``_max_rows``: above this many rows, Keras' loop (faster there).
-    * ``_in_inference``: ``False`` runs Keras' loop outside training.
+    * ``_in_inference``: ``False`` leaves inference to Keras' loop.
     """
 
     _activations = ("tanh", "sigmoid")
     _block_rows = None
-    _max_rows = None
     _in_inference = True
 
     def inner_loop(self, sequences, initial_state, mask, training=False):
-        keras_loop = super().inner_loop
         if not (_fast_path(self, mask, self._activations) and (training or self._in_inference)):
-            return keras_loop(sequences, initial_state, mask, training=training)
-        import tensorflow as tf
-
+            return super().inner_loop(sequences, initial_state, mask, training=training)
         states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
-        x = _dropped(self, sequences, training)
-
-        def fast():
-            return _by_rows(self._loop, x, states, self._block_rows)
-
-        if self._max_rows is None:
-            outputs, states = fast()
-        else:
-            def keras_outputs():  # the cell draws the same (cached) dropout mask
-                _, outputs, finals = keras_loop(sequences, initial_state, mask, training=training)
-                return outputs, list(finals)
-
-            outputs, states = tf.cond(tf.shape(x)[0] <= self._max_rows, fast, keras_outputs)
+        outputs, states = _by_rows(self._loop, _dropped(self, sequences, training), states, self._block_rows)
         return outputs[:, -1], outputs, states
 
 
 def _by_rows(loop, x, states, block_rows):
     """``loop(x, states)`` over blocks of at most ``block_rows`` rows, several at a time.
 
-    The rows are independent, so a batch can run as row blocks
-    (``tf.map_fn``, the last block zero-filled), in parallel on the CPU's
-    cores. For TensorFlow's fused LSTM kernel this pays twice: one 128-row
+    The rows are independent, so a batch can run as row blocks of equal
+    size (``tf.map_fn``, the last block zero-filled), in parallel on the
+    CPU's cores. For TensorFlow's fused LSTM kernel this pays twice: one 128-row
     run is slower than two 64-row runs side by side, and on bigger batches
     the kernel splits each small step across threads and loses more in
     synchronisation than it gains. ``block_rows=None`` runs the whole batch.
@@ -282,23 +265,20 @@ def _by_rows(loop, x, states, block_rows):
     if block_rows is None:
         return loop(x, states)
     rows = tf.shape(x)[0]
+    blocks = tf.maximum((rows + block_rows - 1) // block_rows, 1)
+    size = (rows + blocks - 1) // blocks  # balanced: 100 rows run as 2 x 50, 6 as 1 x 6
 
-    def in_blocks():
-        blocks = (rows + block_rows - 1) // block_rows
+    def split(t):
+        filled = tf.pad(t, [[0, blocks * size - rows]] + [[0, 0]] * (t.shape.rank - 1))
+        return tf.reshape(filled, tf.concat([[blocks, size], tf.shape(t)[1:]], 0))
 
-        def split(t):
-            filled = tf.pad(t, [[0, blocks * block_rows - rows]] + [[0, 0]] * (t.shape.rank - 1))
-            return tf.reshape(filled, tf.concat([[blocks, block_rows], tf.shape(t)[1:]], 0))
+    def join(t):
+        return tf.reshape(t, tf.concat([[blocks * size], tf.shape(t)[2:]], 0))[:rows]
 
-        def join(t):
-            return tf.reshape(t, tf.concat([[blocks * block_rows], tf.shape(t)[2:]], 0))[:rows]
-
-        outputs, finals = tf.map_fn(lambda args: loop(args[0], list(args[1])), (split(x), [split(s) for s in states]),
-                                    fn_output_signature=(x.dtype, [x.dtype] * len(states)),
-                                    parallel_iterations=os.cpu_count() or 2)
-        return join(outputs), [join(f) for f in finals]
-
-    return tf.cond(rows <= block_rows, lambda: loop(x, states), in_blocks)
+    outputs, finals = tf.map_fn(lambda args: loop(args[0], list(args[1])), (split(x), [split(s) for s in states]),
+                                fn_output_signature=(x.dtype, [x.dtype] * len(states)),
+                                parallel_iterations=os.cpu_count() or 2)
+    return join(outputs), [join(f) for f in finals]
 
 
 @keras.saving.register_keras_serializable(package="skrnn")
@@ -329,7 +309,6 @@ class FastSimpleRNN(_FastLoop, layers.SimpleRNN):
     """Keras' ``SimpleRNN`` with a leaner loop and hand-written gradient where it computes the same."""
 
     _activations = ("tanh",)
-    _max_rows = 256
 
     def _loop(self, x, states):
         import tensorflow as tf
@@ -342,8 +321,7 @@ class FastSimpleRNN(_FastLoop, layers.SimpleRNN):
 class FastGRU(_FastLoop, layers.GRU):
     """Keras' ``GRU`` with a leaner loop and hand-written gradient where it computes the same."""
 
-    _max_rows = 128
-    _in_inference = False
+    _in_inference = False  # Keras' loop is as fast without a gradient to prepare for
 
     def _loop(self, x, states):
         import tensorflow as tf

@@ -46,7 +46,7 @@ def gradients(layer, x, initial_state, training=False):
 
 @pytest.mark.parametrize("cell", sorted(PAIRS))
 @pytest.mark.parametrize("steps, rows", [(1, 6), (4, 6), (7, 6), (30, 6),  # below, at and off 4-step blocks
-                                         (7, 150)])  # the LSTM in 64-row blocks; the GRU past its 128 rows
+                                         (7, 150)])  # the LSTM in row blocks (3 x 50)
 @pytest.mark.parametrize("training", [False, True])
 def test_fast_layer_matches_keras_outputs_and_gradients(cell, steps, rows, training):
     fast, reference = twins(cell, return_sequences=True, return_state=True)
