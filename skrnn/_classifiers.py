@@ -75,8 +75,8 @@ _PARAMS_DOC = """
         its start for LSTM and GRU and at 0.75 ** 5 (0.24) for SimpleRNN;
         with 5 epochs that is x0.5 and x0.75 per epoch. Recommended for
         training on the full IMDB data, where it damps the epoch-to-epoch
-        swings of a constant rate (seeds 0-2: LSTM 0.8823-0.8847 with it,
-        0.8678-0.8854 without; SimpleRNN 0.8214-0.8584 and 0.7796-0.8686);
+        swings of a constant rate (seeds 0-2: LSTM 0.8806-0.8848 with it,
+        0.8505-0.8798 without; the SimpleRNN swings either way);
         not the default because with less data (10,000 reviews) the same
         epochs left the models under-trained (docs/benchmarks.md).
     epochs : int, default=5

@@ -1,13 +1,13 @@
 """Faster recurrent layers for the CPU that compute what Keras' own compute.
 
 :class:`FastLSTM`, :class:`FastGRU` and :class:`FastSimpleRNN` are Keras'
-``LSTM``, ``GRU`` and ``SimpleRNN`` (same weights, same configuration, same saved files) with a
-faster inner loop where that loop is a plain one: the TensorFlow backend, no
-GPU (where Keras' LSTM already runs cuDNN), no mask (the packed model runs
-unmasked, see :mod:`skrnn._model`), no ``recurrent_dropout``, ``go_backwards``
-or ``unroll``, the default activations (and for the GRU, Keras' default
-``reset_after=True``), float32. Anywhere else they are
-exactly Keras' layers.
+``LSTM``, ``GRU`` and ``SimpleRNN`` (subclasses: same weights, same
+configuration, same saved files) with a faster inner loop where that loop is
+a plain one: the TensorFlow backend, no GPU (where Keras runs cuDNN), no mask
+(the packed model runs unmasked, see :mod:`skrnn._model`), no
+``recurrent_dropout``, ``go_backwards`` or ``unroll``, the default
+activations (and for the GRU, Keras' default ``reset_after=True``), float32.
+Anywhere else they are exactly Keras' layers.
 
 Why this is faster: Keras runs a recurrent layer as a TensorFlow while-loop
 whose body is the cell's Python code (a dozen small ops a step, twice as many
@@ -21,6 +21,7 @@ runtime's per-op cost, not arithmetic.
   through, so the gradients come back in Keras' order. (``BlockLSTMV2`` would
   take Keras' order, but its registered gradient does not match its forward
   pass in TensorFlow 2.21: tested, it disagrees with Keras' by up to 0.4.)
+  A batch runs as row blocks of at most 64, side by side (:func:`_by_rows`).
 * SimpleRNN and GRU: the input projection ``x @ W + b`` is one matrix product
   over all the steps, and the loop keeps only the recurrent part (for the
   SimpleRNN ``h = tanh(p_t + h @ U)``), four steps per while-loop iteration.
