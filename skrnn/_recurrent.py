@@ -62,11 +62,13 @@ def _fast_path(layer, mask, activations):
         return False
     wanted = [keras.activations.get(name) for name in activations]
     current = [getattr(layer.cell, attr) for attr in ("activation", "recurrent_activation")[: len(activations)]]
-    if current != wanted:
-        return False
+    return current == wanted and not _gpu_visible()
+
+
+def _gpu_visible():
     import tensorflow as tf
 
-    return not tf.config.list_logical_devices("GPU")
+    return bool(tf.config.list_logical_devices("GPU"))
 
 
 def _dropped(layer, sequences, training):
@@ -242,6 +244,13 @@ class _FastLoop:
     _activations = ("tanh", "sigmoid")
     _block_rows = None
     _in_inference = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not _gpu_visible():
+            # Keras then compiles without XLA (it warns when asked for it): BlockLSTM has no XLA
+            # kernel, and the other loops are untested under XLA. (Keras does the same for cuDNN.)
+            self.supports_jit = False
 
     def inner_loop(self, sequences, initial_state, mask, training=False):
         if not (_fast_path(self, mask, self._activations) and (training or self._in_inference)):

@@ -102,3 +102,15 @@ def test_fast_layers_round_trip_through_keras_saving(tmp_path):
     loaded = keras.models.load_model(tmp_path / "model.keras")
     assert [type(layer) for layer in loaded.layers[1:]] == [FastSimpleRNN, FastLSTM]
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
+
+
+@pytest.mark.parametrize("cell", sorted(PAIRS))
+def test_fast_layer_turns_xla_off_rather_than_fail(cell):
+    # BlockLSTM has no XLA kernel: Keras is told so and compiles without XLA, with its warning.
+    inputs = keras.Input((None, 3))
+    model = keras.Model(inputs, layers.Dense(1)(PAIRS[cell][0](4)(inputs)))
+    with pytest.warns(UserWarning, match="jit_compile"):
+        model.compile(optimizer="rmsprop", loss="mse", jit_compile=True)
+    assert model.jit_compile is False
+    history = model.fit(np.ones((4, 5, 3), "float32"), np.ones((4, 1), "float32"), epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
