@@ -42,24 +42,26 @@ CONFIGS = {
                                          {"baseline": "tfidf-bigram"}]},
 }
 
+
+
+def _variant(base, clf=(), **config):
+    """``base`` with ``config`` replaced and ``clf`` (classifier parameters) added."""
+    return {**base, **config, "clf": {**base.get("clf", {}), **dict(clf)}}
+
+
 # The same configurations with the recommended decaying learning rate.
 _DECAYED = ("simple_rnn-default", "lstm-default", "gru-default", "bilstm-default", "bigru-default",
             "bilstm-early-stopping", "simple_rnn-seed1", "simple_rnn-seed2", "lstm-seed1", "lstm-seed2",
             "simple_rnn-early-stopping", "lstm-maxlen-1000", "bilstm-maxlen-1000")
-CONFIGS.update({
-    f"{name}-decay": {**CONFIGS[name], "clf": {**CONFIGS[name].get("clf", {}), "learning_rate_decay": "auto"}}
-    for name in _DECAYED
-})
+CONFIGS.update({f"{name}-decay": _variant(CONFIGS[name], {"learning_rate_decay": "auto"}) for name in _DECAYED})
 _BILSTM_DECAY = CONFIGS["bilstm-default-decay"]
-CONFIGS["bilstm-decay-lr2e-3"] = {**_BILSTM_DECAY, "clf": {**_BILSTM_DECAY["clf"], "learning_rate": 0.002}}
-CONFIGS["bilstm-decay-8-epochs"] = {**_BILSTM_DECAY, "epochs": 8}
+CONFIGS["bilstm-decay-lr2e-3"] = _variant(_BILSTM_DECAY, {"learning_rate": 0.002})
+CONFIGS["bilstm-decay-8-epochs"] = _variant(_BILSTM_DECAY, epochs=8)
 # For 0.89 within 10 minutes, once the faster loops made a BiLSTM epoch cheaper (session 5).
-CONFIGS["bilstm-64-decay"] = {**_BILSTM_DECAY, "clf": {**_BILSTM_DECAY["clf"], "embedding_dim": 64, "units": 64}}
-CONFIGS["bilstm-20k-dropout0.4-decay-6-epochs"] = {**_BILSTM_DECAY, "max_features": 20000, "epochs": 6,
-                                                   "clf": {**_BILSTM_DECAY["clf"], "dropout": 0.4}}
-CONFIGS["bilstm-3-seeds-decay"] = {"ensemble": [{**_BILSTM_DECAY, "clf": {**_BILSTM_DECAY["clf"], "random_state": seed}}
-                                                for seed in range(3)]}
-
+CONFIGS["bilstm-64-decay"] = _variant(_BILSTM_DECAY, {"embedding_dim": 64, "units": 64})
+CONFIGS["bilstm-20k-dropout0.4-decay-6-epochs"] = _variant(_BILSTM_DECAY, {"dropout": 0.4}, max_features=20000,
+                                                           epochs=6)
+CONFIGS["bilstm-3-seeds-decay"] = {"ensemble": [_variant(_BILSTM_DECAY, {"random_state": seed}) for seed in range(3)]}
 
 def build(config, epochs):
     from skrnn import GRUClassifier, LSTMClassifier, SequencePadder, SimpleRNNClassifier, TextVectorizer

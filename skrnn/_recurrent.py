@@ -48,7 +48,7 @@ __all__ = ["FastLSTM", "FastSimpleRNN", "FastGRU"]
 _UNROLL = 4
 
 
-def _fast_path(layer, mask, activations):
+def _fast_path(layer, mask):
     """Whether ``layer`` can run the fused loop: a plain, unmasked, float32 layer on the CPU."""
     if keras.backend.backend() != "tensorflow" or mask is not None:
         return False
@@ -60,8 +60,8 @@ def _fast_path(layer, mask, activations):
         return False
     if layer.cell.compute_dtype != "float32":
         return False
-    wanted = [keras.activations.get(name) for name in activations]
-    current = [getattr(layer.cell, attr) for attr in ("activation", "recurrent_activation")[: len(activations)]]
+    wanted = [keras.activations.get(name) for name in layer._activations]
+    current = [getattr(layer.cell, attr) for attr in ("activation", "recurrent_activation")[: len(wanted)]]
     return current == wanted and not _gpu_visible()
 
 
@@ -253,7 +253,7 @@ class _FastLoop:
             self.supports_jit = False
 
     def inner_loop(self, sequences, initial_state, mask, training=False):
-        if not (_fast_path(self, mask, self._activations) and (training or self._in_inference)):
+        if not (_fast_path(self, mask) and (training or self._in_inference)):
             return super().inner_loop(sequences, initial_state, mask, training=training)
         states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
         outputs, states = _by_rows(self._loop, _dropped(self, sequences, training), states, self._block_rows)

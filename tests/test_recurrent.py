@@ -12,11 +12,6 @@ PAIRS = {"lstm": (FastLSTM, layers.LSTM), "gru": (FastGRU, layers.GRU), "simple_
 N_STATES = {"lstm": 2, "gru": 1, "simple_rnn": 1}
 
 
-def activations(cell):
-    """The activations the fast path asks for."""
-    return ("tanh",) if cell == "simple_rnn" else ("tanh", "sigmoid")
-
-
 def twins(cell, units=5, **settings):
     """A fast layer and Keras' layer with the same (scaled-up) weights and settings."""
     fast_class, keras_class = PAIRS[cell]
@@ -50,7 +45,7 @@ def gradients(layer, x, initial_state, training=False):
 @pytest.mark.parametrize("training", [False, True])
 def test_fast_layer_matches_keras_outputs_and_gradients(cell, steps, rows, training):
     fast, reference = twins(cell, return_sequences=True, return_state=True)
-    assert _fast_path(fast, None, activations(cell))
+    assert _fast_path(fast, None)
     rng = np.random.RandomState(0)
     x = rng.normal(size=(rows, steps, 3)).astype("float32")
     initial_state = [rng.normal(size=(rows, 5)).astype("float32") * 0.5 for _ in range(N_STATES[cell])]
@@ -80,7 +75,7 @@ FALLBACKS += [("lstm", dict(implementation=1)), ("gru", dict(implementation=1)),
 @pytest.mark.parametrize("cell, settings", FALLBACKS)
 def test_fast_layer_falls_back_to_keras_loop_where_it_would_differ(cell, settings):
     fast, reference = twins(cell, return_sequences=True, **settings)
-    assert not _fast_path(fast, None, activations(cell))
+    assert not _fast_path(fast, None)
     x = np.random.RandomState(2).normal(size=(3, 6, 3)).astype("float32")
     np.testing.assert_allclose(fast(x, training=True), reference(x, training=True), atol=1e-5)
 
