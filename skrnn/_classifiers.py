@@ -65,20 +65,22 @@ _PARAMS_DOC = """
     learning_rate : float or None, default=None
         The optimizer's learning rate; ``None`` keeps its default (0.001 for
         Adam and RMSprop).
-    learning_rate_decay : float in (0, 1] or "auto", default=1.0
+    learning_rate_decay : float in (0, 1] or "auto", default="auto"
         Multiply the learning rate by this after every epoch (it continues
         over ``partial_fit`` calls and warm-started fits, and starts afresh
-        with each new model; when streaming many chunks through
-        ``partial_fit``, keep it at or near 1, or the rate vanishes).
-        ``1.0`` keeps it constant, as Keras does. ``"auto"`` spreads a fixed
-        overall decay over ``epochs``: the rate ends at 0.5 ** 5 (1/32) of
-        its start for LSTM and GRU and at 0.75 ** 5 (0.24) for SimpleRNN;
-        with 5 epochs that is x0.5 and x0.75 per epoch. Recommended for
-        training on the full IMDB data, where it damps the epoch-to-epoch
-        swings of a constant rate (seeds 0-2: LSTM 0.8806-0.8848 with it,
-        0.8505-0.8798 without; the SimpleRNN swings either way);
-        not the default because with less data (10,000 reviews) the same
-        epochs left the models under-trained (docs/benchmarks.md).
+        with each new model). ``1.0`` keeps it constant, as Keras does.
+        ``"auto"`` decays with the amount of training: by the cell's factor
+        (0.5 for LSTM and GRU, 0.75 for SimpleRNN) per 25,000 training
+        samples, and by at most that factor to the 5th over all ``epochs``
+        (1/32 and 0.24). So on the full IMDB training set (25,000 reviews,
+        5 epochs) the rate halves every epoch, on 9,000 reviews it falls to
+        0.29 of its start over 5 epochs, and on a few hundred samples it
+        stays practically constant; with ``partial_fit``, each call counts
+        as an epoch over its chunk. With a Keras schedule as the optimizer's
+        learning rate, ``"auto"`` leaves the schedule alone. The decay damps
+        the epoch-to-epoch swings of a constant rate (full IMDB, seeds 0-2:
+        LSTM 0.8806-0.8848 with it, 0.8505-0.8798 without; see
+        docs/benchmarks.md).
     epochs : int, default=5
         Passes over the training data.
     batch_size : int, default=128
@@ -129,12 +131,15 @@ _PARAMS_DOC = """
         The pooling used (``pooling`` with ``"auto"`` resolved).
     learning_rate_decay_ : float
         The per-epoch learning-rate factor used (``"auto"`` resolved from
-        the cell and ``epochs`` when fitting starts).
+        the cell, the number of training samples and ``epochs`` when a new
+        model starts training).
 """
 
 
-#: ``learning_rate_decay="auto"`` decays as much over ``epochs`` as its
-#: per-cell factor (``_auto_learning_rate_decay``) does over this many.
+#: ``learning_rate_decay="auto"`` multiplies the rate by the cell's factor
+#: (``_auto_learning_rate_decay``) per this many training samples ...
+_AUTO_DECAY_SAMPLES = 25_000
+#: ... and by at most the factor to this power over all ``epochs``.
 _AUTO_DECAY_EPOCHS = 5
 
 
@@ -187,7 +192,7 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         bucket_by_length=True,
         optimizer="rmsprop",
         learning_rate=None,
-        learning_rate_decay=1.0,
+        learning_rate_decay="auto",
         epochs=5,
         batch_size=128,
         predict_batch_size=512,
@@ -348,10 +353,7 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         ).reshape(X.shape)
         if reset:
             self.pooling_ = self._auto_pooling if self.pooling == "auto" else self.pooling
-            self.learning_rate_decay_ = float(
-                self._auto_learning_rate_decay ** (_AUTO_DECAY_EPOCHS / max(self.epochs, 1))
-                if self.learning_rate_decay == "auto" else self.learning_rate_decay
-            )
+            self.learning_rate_decay_ = None  # resolved when training starts (_resolve_learning_rate_decay)
             self.vocabulary_size_ = int(
                 self.vocabulary_size if self.vocabulary_size is not None else max(ids.max() + 1, 2)
             )
@@ -445,15 +447,6 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         for unused in ("class_weight", "sample_weight", "epochs", "initial_epoch"):
             fit_args.pop(unused, None)
         callbacks = list(self._fit_callbacks)
-        if self.learning_rate_decay_ != 1:
-            rate = self.model_.optimizer.learning_rate
-            if not isinstance(rate, keras.Variable):
-                raise ValueError(
-                    "learning_rate_decay needs a plain learning rate, but the optimizer's is a "
-                    f"{type(rate).__name__}; set learning_rate_decay=1.0 to train with a schedule "
-                    "of your own."
-                )
-            callbacks.append(_DecayLearningRate(self.learning_rate_decay_))
         if self.early_stopping:
             validation_split = validation_split or 0.1
             callbacks.append(
@@ -468,6 +461,10 @@ class _BaseRNNClassifier(KerasClassifierCompat):
                 f"validation samples out of {len(X)}."
             )
         n_train = len(X) - n_val
+        if self.learning_rate_decay_ is None:  # a new model
+            self.learning_rate_decay_ = self._resolve_learning_rate_decay(n_train)
+        if self.learning_rate_decay_ != 1:
+            callbacks.append(_DecayLearningRate(self.learning_rate_decay_))
         train = self._batches(X[:n_train], y[:n_train], _head(sample_weight, n_train), batch_size, shuffle)
         val_batch = fit_args.pop("validation_batch_size", None) or self.predict_batch_size
         validation = None
@@ -490,6 +487,23 @@ class _BaseRNNClassifier(KerasClassifierCompat):
             self.history_ = defaultdict(list)
         for key, values in hist.history.items():
             self.history_[key] += [float(v) for v in values]
+
+    def _resolve_learning_rate_decay(self, n_train):
+        """The per-epoch factor of ``learning_rate_decay`` for a new model
+        trained on ``n_train`` samples per epoch (see the parameter)."""
+        plain_rate = isinstance(self.model_.optimizer.learning_rate, keras.Variable)
+        if self.learning_rate_decay != "auto":
+            if self.learning_rate_decay != 1 and not plain_rate:
+                raise ValueError(
+                    "learning_rate_decay needs a plain learning rate, but the optimizer's is a "
+                    f"{type(self.model_.optimizer.learning_rate).__name__}; set "
+                    "learning_rate_decay=1.0 to train with a schedule of your own."
+                )
+            return float(self.learning_rate_decay)
+        if not plain_rate:
+            return 1.0  # the user's schedule decides
+        exponent = min(n_train / _AUTO_DECAY_SAMPLES, _AUTO_DECAY_EPOCHS / max(self.epochs, 1))
+        return float(self._auto_learning_rate_decay**exponent)
 
     def _uses_buckets(self):
         return self.bucket_by_length and self.mask_padding

@@ -76,6 +76,30 @@ def _validate_documents(raw_documents, *, where="raw_documents"):
     return docs
 
 
+def _word_ngrams(words, min_n, max_n):
+    """Word n-grams of ``words`` in sequence order, and each one's length.
+
+    At each word position come the n-grams starting there, shortest first,
+    their words joined by a space: ``a b c`` with ``(1, 2)`` gives ``a``,
+    ``a b``, ``b``, ``b c``, ``c``.
+    """
+    n_words = len(words)
+    by_n = [list(map(" ".join, zip(*(words[k:] for k in range(n))))) if n > 1 else list(words)
+            for n in range(min_n, max_n + 1)]
+    width = max_n - min_n + 1
+    full = max(n_words - max_n + 1, 0)  # positions where every n fits
+    grams = [None] * (full * width)
+    for j, of_n in enumerate(by_n):
+        grams[j::width] = of_n[:full]
+    orders = list(range(min_n, max_n + 1)) * full
+    for i in range(full, n_words):
+        for j, n in enumerate(range(min_n, max_n + 1)):
+            if i + n <= n_words:
+                grams.append(by_n[j][i])
+                orders.append(n)
+    return grams, orders
+
+
 class TextVectorizer(TransformerMixin, BaseEstimator):
     """Turn raw documents into sequences of integer token ids.
 
@@ -109,6 +133,16 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         What ``transform`` does with a token that is not in the vocabulary:
         ``"index"`` maps it to the out-of-vocabulary id 1, ``"drop"`` leaves
         it out (as the old Keras ``Tokenizer`` did without ``oov_token``).
+        Unknown n-grams of two or more words are always left out.
+    ngram_range : tuple (min_n, max_n), default=(1, 1)
+        Word n-grams to use as tokens, as in ``CountVectorizer``: ``(1, 2)``
+        adds bigrams (``"not good"``) to the words. Each n-gram joins its
+        words with a space and comes in the sequence right after the word it
+        starts at (``a``, ``a good``, ``good``, ``good film``, ``film``), so
+        a recurrent network reads words and bigrams in text order; the
+        sequences get about twice as long. ``max_features`` and ``min_df``
+        rank words and n-grams together. On IMDB, ``(1, 2)`` with 60,000
+        tokens lifted an LSTM from 0.88 to 0.89 (see docs/benchmarks.md).
 
     Attributes
     ----------
@@ -141,6 +175,12 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
     [[2, 1, 3, 1]]
     >>> vec.inverse_transform([[2, 5, 3]])
     [['a', 'good', 'film']]
+
+    With bigrams, each one follows the word it starts at:
+
+    >>> bigrams = TextVectorizer(ngram_range=(1, 2)).fit(["not good", "not bad", "good"])
+    >>> bigrams.inverse_transform(bigrams.transform(["not good at all"]))
+    [['not', 'not good', 'good']]
     """
 
     _parameter_constraints = {
@@ -151,6 +191,7 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         "token_pattern": [str],
         "tokenizer": [callable, None],
         "oov": [StrOptions({"index", "drop"})],
+        "ngram_range": [tuple],
     }
 
     def __init__(
@@ -163,6 +204,7 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         token_pattern=DEFAULT_TOKEN_PATTERN,
         tokenizer=None,
         oov="index",
+        ngram_range=(1, 1),
     ):
         self.max_features = max_features
         self.min_df = min_df
@@ -171,10 +213,19 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         self.token_pattern = token_pattern
         self.tokenizer = tokenizer
         self.oov = oov
+        self.ngram_range = ngram_range
 
     # -- analysis --------------------------------------------------------
     def build_analyzer(self):
-        """Return the callable ``str -> list of str`` used to tokenize."""
+        """Return the callable ``str -> list of str`` used to tokenize (with
+        ``ngram_range``, the words and n-grams in sequence order)."""
+        words = self._build_word_tokenizer()
+        if self._ngram_range() == (1, 1):
+            return words
+        min_n, max_n = self._ngram_range()
+        return lambda doc: _word_ngrams(words(doc), min_n, max_n)[0]
+
+    def _build_word_tokenizer(self):
         strip = _HTML_TAG.sub if self.strip_html else None
         lower = self.lowercase
         if self.tokenizer is not None:
@@ -197,8 +248,24 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
 
         return analyze
 
+    def _ngram_range(self):
+        """``ngram_range`` as a checked ``(min_n, max_n)`` pair."""
+        rng = self.ngram_range
+        if not (
+            isinstance(rng, tuple) and len(rng) == 2
+            and all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in rng)
+            and 1 <= rng[0] <= rng[1]
+        ):
+            raise ValueError(
+                f"ngram_range must be a tuple (min_n, max_n) of integers with "
+                f"1 <= min_n <= max_n, got {rng!r}; e.g. (1, 2) for words and bigrams."
+            )
+        return int(rng[0]), int(rng[1])
+
     def _tokenize_all(self, docs):
-        analyze = self.build_analyzer()
+        """Tokens of each document, and (with n-grams) each token's number of
+        words as one flat array, else None."""
+        analyze = self._build_word_tokenizer()
         tokens = [analyze(doc) for doc in docs]
         if self.tokenizer is not None:
             for i, toks in enumerate(tokens):
@@ -207,7 +274,13 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
                         f"tokenizer must return a list of str; for document {i} "
                         f"it returned {type(toks).__name__}."
                     )
-        return tokens
+        min_n, max_n = self._ngram_range()
+        if (min_n, max_n) == (1, 1):
+            return tokens, None
+        grams = [_word_ngrams(words, min_n, max_n) for words in tokens]
+        orders = np.fromiter(chain.from_iterable(o for _, o in grams), dtype=np.int8,
+                             count=sum(len(o) for _, o in grams))
+        return [g for g, _ in grams], orders
 
     # -- fit / transform -------------------------------------------------
     def fit(self, raw_documents, y=None):
@@ -246,8 +319,7 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         sequences : list of ndarray of int32
             One 1-D array of ids per document.
         """
-        flat, lengths = self._fit(raw_documents)
-        return self._split(flat, lengths)
+        return self._split(*self._fit(raw_documents))
 
     def _fit(self, raw_documents):
         self._validate_params()
@@ -257,7 +329,7 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
                 "raw_documents is empty: TextVectorizer needs at least one "
                 "document to learn a vocabulary."
             )
-        tokens = self._tokenize_all(docs)
+        tokens, orders = self._tokenize_all(docs)
         lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
         # One C-level pass numbers each distinct token by first appearance
         # (a defaultdict whose factory is a counter); counting and ranking
@@ -288,7 +360,7 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         self.vocabulary_ = dict(zip(distinct[order].tolist(), range(_FIRST_ID, _FIRST_ID + len(order))))
         self.vocabulary_size_ = len(self.vocabulary_) + _FIRST_ID
         self.document_count_ = len(docs)
-        return lookup[provisional], lengths
+        return lookup[provisional], lengths, orders
 
     def transform(self, raw_documents):
         """Map each document to the sequence of its token ids.
@@ -308,21 +380,27 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "vocabulary_")
         docs = _validate_documents(raw_documents)
-        return self._encode(self._tokenize_all(docs))
+        return self._encode(*self._tokenize_all(docs))
 
-    def _encode(self, tokens):
+    def _encode(self, tokens, orders=None):
         # One dict lookup per token over the flattened corpus, then split
         # into per-document views of one buffer: fast and compact.
         lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
         # map() over two iterables runs dict.get(token, OOV_ID) in C, no Python loop.
         ids = map(self.vocabulary_.get, chain.from_iterable(tokens), repeat(OOV_ID))
         flat = np.fromiter(ids, dtype=np.int32, count=int(lengths.sum()))
-        return self._split(flat, lengths)
+        return self._split(flat, lengths, orders)
 
-    def _split(self, flat, lengths):
-        """Drop OOV ids if asked, then cut the flat ids into per-document views."""
+    def _split(self, flat, lengths, orders=None):
+        """Drop OOV ids (of unknown n-grams; of unknown words too with
+        ``oov="drop"``), then cut the flat ids into per-document views."""
+        drop = None
         if self.oov == "drop":
-            keep = flat != OOV_ID
+            drop = flat == OOV_ID
+        elif orders is not None:
+            drop = (flat == OOV_ID) & (orders > 1)
+        if drop is not None:
+            keep = ~drop
             doc_of_token = np.repeat(np.arange(len(lengths)), lengths)
             lengths = np.bincount(doc_of_token[keep], minlength=len(lengths))
             flat = flat[keep]

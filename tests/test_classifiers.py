@@ -3,6 +3,7 @@ import random
 import subprocess
 import sys
 import textwrap
+from types import SimpleNamespace
 
 import joblib
 import numpy as np
@@ -166,16 +167,37 @@ def test_learning_rate_decays_every_epoch_and_continues_over_partial_fit():
 
 
 @pytest.mark.parametrize("cls, factor", [(LSTMClassifier, 0.5), (GRUClassifier, 0.5), (SimpleRNNClassifier, 0.75)])
-def test_auto_learning_rate_decay_per_cell(cls, factor):
+def test_auto_learning_rate_decay_follows_the_amount_of_training(cls, factor):
     X, y = token_data(20)
-    assert cls().learning_rate_decay == 1.0  # constant by default, as in Keras
-    est = cls(**{**TINY, "epochs": 5}, learning_rate=0.01, learning_rate_decay="auto").fit(X, y)
-    assert est.learning_rate_decay_ == pytest.approx(factor)
-    assert float(est.model_.optimizer.learning_rate) == pytest.approx(0.01 * factor**5)
-    # 10 epochs: the same overall decay, spread out.
-    longer = cls(**{**TINY, "epochs": 10}, learning_rate=0.01, learning_rate_decay="auto").fit(X, y)
-    assert longer.learning_rate_decay_ == pytest.approx(factor**0.5)
-    assert float(longer.model_.optimizer.learning_rate) == pytest.approx(0.01 * factor**5, rel=1e-4)
+    assert cls().learning_rate_decay == "auto"
+    # factor ** (samples / 25,000) per epoch: on a small training set the rate stays nearly constant.
+    est = cls(**{**TINY, "epochs": 5}, learning_rate=0.01).fit(X, y)
+    assert est.learning_rate_decay_ == pytest.approx(factor ** (20 / 25_000))
+    assert float(est.model_.optimizer.learning_rate) == pytest.approx(0.01 * factor ** (5 * 20 / 25_000))
+    # The validation hold-out does not count.
+    held_out = cls(**{**TINY, "epochs": 5}, validation_split=0.25).fit(X, y)
+    assert held_out.learning_rate_decay_ == pytest.approx(factor ** (15 / 25_000))
+
+
+@pytest.mark.parametrize("cls, factor", [(LSTMClassifier, 0.5), (SimpleRNNClassifier, 0.75)])
+@pytest.mark.parametrize("n_train, epochs, exponent", [
+    (25_000, 5, 1.0),  # the full IMDB training set: the factor per epoch, factor ** 5 overall
+    (9_000, 5, 0.36),  # skrnn compare --sample 10000: 0.5 ** 1.8 overall for the LSTM
+    (25_000, 10, 0.5),  # more epochs: at most factor ** 5 overall, spread out
+    (100_000, 5, 1.0),  # more data: capped the same way
+    (20_000, 3, 0.8),
+])
+def test_auto_learning_rate_decay_rule(cls, factor, n_train, epochs, exponent):
+    est = cls(epochs=epochs)
+    est.model_ = SimpleNamespace(optimizer=SimpleNamespace(learning_rate=keras.Variable(0.001)))
+    assert est._resolve_learning_rate_decay(n_train) == pytest.approx(factor**exponent)
+
+
+def test_auto_learning_rate_decay_leaves_a_schedule_alone():
+    X, y = token_data()
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.01, decay_steps=10, decay_rate=0.9)
+    est = LSTMClassifier(**TINY, optimizer__learning_rate=schedule).fit(X, y)
+    assert est.learning_rate_decay_ == 1.0
 
 
 def test_learning_rate_decay_refuses_a_schedule_and_keeps_the_estimator_unfitted():

@@ -51,6 +51,8 @@ CASES = [
     ("documents-none", fit_vectorizer(None), ValueError, r"got None"),
     ("documents-empty", fit_vectorizer([]), ValueError, r"empty"),
     ("documents-2d-array", fit_vectorizer(np.array([["a", "b"]])), ValueError, r"one-dimensional"),
+    ("ngram-range-reversed", lambda: TextVectorizer(ngram_range=(2, 1)).fit(["a b"]), ValueError,
+     r"ngram_range must be a tuple \(min_n, max_n\).*got \(2, 1\)"),
     ("transform-before-fit", lambda: TextVectorizer().transform(["a"]), NotFittedError, r"not fitted"),
     ("transform-bad-document", transform_fitted(["ok", 1.5]), ValueError, r"Document 1 .* float"),
     # sequences

@@ -21,9 +21,10 @@ documents = st.lists(st.one_of(any_text, curated), min_size=1, max_size=12)
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(train=documents, test=documents, oov=st.sampled_from(["index", "drop"]),
-       max_features=st.one_of(st.none(), st.integers(1, 20)))
-def test_vectorizer_never_fails_and_round_trips(train, test, oov, max_features):
-    vec = TextVectorizer(oov=oov, max_features=max_features).fit(train)
+       max_features=st.one_of(st.none(), st.integers(1, 20)),
+       ngram_range=st.sampled_from([(1, 1), (1, 2), (2, 3)]))
+def test_vectorizer_never_fails_and_round_trips(train, test, oov, max_features, ngram_range):
+    vec = TextVectorizer(oov=oov, max_features=max_features, ngram_range=ngram_range).fit(train)
     seqs = vec.transform(test)
     assert len(seqs) == len(test)
     analyze = vec.build_analyzer()
@@ -31,10 +32,12 @@ def test_vectorizer_never_fails_and_round_trips(train, test, oov, max_features):
         assert seq.dtype == np.int32 and (seq >= 1).all() and (seq < vec.vocabulary_size_).all()
         known = [t for t in analyze(doc) if t in vec.vocabulary_]
         assert vec.inverse_transform([seq])[0] == known  # the in-vocabulary tokens, in order
-        if oov == "drop":
+        # Unknown words are kept as id 1 with oov="index"; unknown n-grams are always left out.
+        unknown_words = [t for t in analyze(doc) if " " not in t and t not in vec.vocabulary_]
+        if oov == "drop" or ngram_range[0] > 1:
             assert len(seq) == len(known)
         else:
-            assert len(seq) == len(analyze(doc))
+            assert len(seq) == len(known) + len(unknown_words)
     padded = SequencePadder(maxlen=7).fit_transform(seqs)
     assert padded.shape == (len(test), 7) and padded.dtype == np.int32
     np.testing.assert_array_equal(padded, keras.utils.pad_sequences(seqs, maxlen=7))

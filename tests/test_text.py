@@ -58,6 +58,51 @@ def test_custom_tokenizer():
         TextVectorizer(tokenizer=lambda s: 3).fit(["x"])
 
 
+def test_ngrams_follow_the_word_they_start_at():
+    vec = TextVectorizer(ngram_range=(1, 2)).fit(["not good", "not bad", "good"])
+    # words and bigrams ranked together: good, not (2 each), then the rest at 1, alphabetically
+    assert vec.vocabulary_ == {"good": 2, "not": 3, "bad": 4, "not bad": 5, "not good": 6}
+    # unknown words keep their OOV id, unknown bigrams ("good at", "at all") are left out
+    assert vec.transform(["not good at all"])[0].tolist() == [3, 6, 2, 1, 1]
+    assert vec.inverse_transform(vec.transform(["not bad"])) == [["not", "not bad", "bad"]]
+    tri = TextVectorizer(ngram_range=(1, 3)).fit(["a b c d"])
+    assert tri.build_analyzer()("a b c d") == ["a", "a b", "a b c", "b", "b c", "b c d", "c", "c d", "d"]
+    only_bigrams = TextVectorizer(ngram_range=(2, 2)).fit(["a b c"])
+    assert list(only_bigrams.vocabulary_) == ["a b", "b c"]
+    assert only_bigrams.transform(["a b x", "a"])[0].tolist() == [2]
+    assert only_bigrams.transform(["a"])[0].tolist() == []
+
+
+@pytest.mark.parametrize("oov", ["index", "drop"])
+@pytest.mark.parametrize("max_features, min_df", [(None, 1), (4, 1), (None, 2)])
+def test_ngrams_match_count_vectorizer_and_fit_transform(oov, max_features, min_df):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    docs = TEXTS + ["not good not good at all", "not bad"]
+    vec = TextVectorizer(ngram_range=(1, 2), oov=oov, max_features=max_features, min_df=min_df, strip_html=False)
+    seqs = vec.fit_transform(docs)
+    assert [s.tolist() for s in seqs] == [s.tolist() for s in vec.transform(docs)]
+    # the same tokens as scikit-learn's bag of words (same pattern), here in text order
+    bag = CountVectorizer(ngram_range=(1, 2), token_pattern=vec.token_pattern, min_df=min_df).fit(docs)
+    if max_features is None:
+        assert set(vec.vocabulary_) == set(bag.vocabulary_)
+    analyze = vec.build_analyzer()
+    for doc, seq in zip(docs, seqs):
+        grams = analyze(doc)
+        assert sorted(grams) == sorted(bag.build_analyzer()(doc))
+        words = [g for g in grams if " " not in g]
+        known = [g for g in grams if g in vec.vocabulary_]
+        assert vec.inverse_transform([seq])[0] == known
+        unknown_words = 0 if oov == "drop" else sum(w not in vec.vocabulary_ for w in words)
+        assert len(seq) == len(known) + unknown_words
+
+
+@pytest.mark.parametrize("bad", [(2, 1), (0, 2), (1,), [1, 2], (1.0, 2), (True, 2), "12"])
+def test_ngram_range_is_checked(bad):
+    with pytest.raises(ValueError, match="ngram_range"):
+        TextVectorizer(ngram_range=bad).fit(["a b"])
+
+
 def test_inverse_transform_round_trip():
     vec = TextVectorizer().fit(TEXTS)
     seqs = vec.transform(["a great film, i loved it"])
