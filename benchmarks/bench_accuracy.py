@@ -61,6 +61,12 @@ CONFIGS["bilstm-decay-8-epochs"] = _variant(_BILSTM_DECAY, epochs=8)
 CONFIGS["bilstm-64-decay"] = _variant(_BILSTM_DECAY, {"embedding_dim": 64, "units": 64})
 CONFIGS["bilstm-20k-dropout0.4-decay-6-epochs"] = _variant(_BILSTM_DECAY, {"dropout": 0.4}, max_features=20000,
                                                            epochs=6)
+# Words and bigrams as tokens (TextVectorizer(ngram_range=(1, 2))): sequences about twice as long (session 6).
+_BIGRAMS = {"ngram_range": (1, 2), "max_features": 60000, "maxlen": 1000}
+CONFIGS["lstm-bigrams"] = {"cell": "lstm", **_BIGRAMS}
+CONFIGS["bilstm-bigrams"] = {"cell": "lstm", **_BIGRAMS, "clf": {"bidirectional": True}}
+CONFIGS["gru-bigrams"] = {"cell": "gru", **_BIGRAMS}
+CONFIGS["simple_rnn-bigrams"] = {"cell": "simple_rnn", **_BIGRAMS}
 
 
 def build(config, epochs):
@@ -77,7 +83,8 @@ def build(config, epochs):
     cls = {"simple_rnn": SimpleRNNClassifier, "lstm": LSTMClassifier, "gru": GRUClassifier}[config["cell"]]
     params = {"epochs": epochs, "random_state": 0, **config.get("clf", {})}
     return make_pipeline(
-        TextVectorizer(max_features=config.get("max_features", 10000)),
+        TextVectorizer(max_features=config.get("max_features", 10000),
+                       ngram_range=tuple(config.get("ngram_range", (1, 1)))),
         SequencePadder(maxlen=config.get("maxlen", 500)),
         cls(**params),
     )
@@ -114,6 +121,8 @@ def main():
                              "learning_rate_decay", "early_stopping", "n_layers", "bucket_by_length",
                              "mask_padding")}
                     if hasattr(final, "history_") else {})
+        if config.get("ngram_range"):
+            settings = {"ngram_range": tuple(config["ngram_range"]), **settings}
         row = dict(name=name, accuracy=acc, fit_s=fit_s, predict_s=predict_s, epochs=ran,
                    settings=settings, max_features=config.get("max_features", 10000 if settings else "-"),
                    maxlen=config.get("maxlen", 500 if settings else "-"))
