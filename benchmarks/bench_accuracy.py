@@ -67,6 +67,11 @@ CONFIGS["lstm-bigrams"] = {"cell": "lstm", **_BIGRAMS}
 CONFIGS["bilstm-bigrams"] = {"cell": "lstm", **_BIGRAMS, "clf": {"bidirectional": True}}
 CONFIGS["gru-bigrams"] = {"cell": "gru", **_BIGRAMS}
 CONFIGS["simple_rnn-bigrams"] = {"cell": "simple_rnn", **_BIGRAMS}
+CONFIGS["lstm-bigrams-120k-dropout0.4"] = _variant(CONFIGS["lstm-bigrams"], {"dropout": 0.4}, max_features=120000)
+CONFIGS["bilstm-bigrams-120k-dropout0.4"] = _variant(CONFIGS["bilstm-bigrams"], {"dropout": 0.4},
+                                                     max_features=120000)
+CONFIGS["lstm-bigrams-3-seeds"] = {"ensemble": [_variant(CONFIGS["lstm-bigrams"], {"random_state": seed})
+                                                for seed in range(3)]}
 
 
 def build(config, epochs):
