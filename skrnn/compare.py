@@ -28,9 +28,14 @@ MODELS = {
     "lstm": "TextVectorizer -> SequencePadder -> LSTMClassifier",
     "gru": "TextVectorizer -> SequencePadder -> GRUClassifier",
     "bilstm": "TextVectorizer -> SequencePadder -> LSTMClassifier(bidirectional=True)",
+    "lstm-bigrams": "TextVectorizer(ngram_range=(1, 2)) -> SequencePadder -> LSTMClassifier "
+                    "(words and bigrams: 6x the vocabulary, 2x maxlen)",
 }
-DEFAULT_MODELS = ("tfidf-unigram", "tfidf-bigram", "simple_rnn", "lstm")
-RNN_MODELS = ("simple_rnn", "lstm", "gru", "bilstm")
+DEFAULT_MODELS = ("tfidf-unigram", "tfidf-bigram", "simple_rnn", "lstm", "lstm-bigrams")
+RNN_MODELS = ("simple_rnn", "lstm", "gru", "bilstm", "lstm-bigrams")
+#: Bigram models share the vocabulary and the sequence between words and
+#: bigrams: they get this many times ``max_features``, and twice ``maxlen``.
+BIGRAM_VOCABULARY_FACTOR = 6
 
 
 def make_model(name, *, epochs=5, max_features=10000, maxlen=500, random_state=0, callbacks=None, validation_split=0.1):
@@ -56,10 +61,14 @@ def make_model(name, *, epochs=5, max_features=10000, maxlen=500, random_state=0
     from . import GRUClassifier, LSTMClassifier, SimpleRNNClassifier
 
     cls = {"simple_rnn": SimpleRNNClassifier, "lstm": LSTMClassifier, "gru": GRUClassifier,
-           "bilstm": LSTMClassifier}[name]
+           "bilstm": LSTMClassifier, "lstm-bigrams": LSTMClassifier}[name]
     extra = {"bidirectional": True} if name == "bilstm" else {}
+    vectorizer = TextVectorizer(max_features=max_features)
+    if name == "lstm-bigrams":
+        vectorizer = TextVectorizer(max_features=max_features * BIGRAM_VOCABULARY_FACTOR, ngram_range=(1, 2))
+        maxlen = 2 * maxlen
     return make_pipeline(
-        TextVectorizer(max_features=max_features),
+        vectorizer,
         SequencePadder(maxlen=maxlen),
         cls(
             epochs=epochs,
@@ -174,7 +183,9 @@ def run_comparison(
     models : sequence of str
         Names from :data:`MODELS`.
     epochs, max_features, maxlen : int
-        RNN training epochs, vocabulary size and padded length.
+        RNN training epochs, vocabulary size and padded length (bigram
+        models: ``BIGRAM_VOCABULARY_FACTOR`` times the vocabulary and twice
+        the length, since words and bigrams share both).
     sample : int or None
         Use a stratified sample of this many training and as many test
         reviews (``None``: all 25,000 of each).

@@ -38,6 +38,17 @@ def test_compare_writes_the_report(imdb_home, tmp_path):
     assert (out / "comparison.png").read_bytes()[:4] == b"\x89PNG"
 
 
+def test_bigram_model_widens_vocabulary_and_length():
+    from skrnn.compare import BIGRAM_VOCABULARY_FACTOR, DEFAULT_MODELS, make_model
+
+    assert "lstm-bigrams" in DEFAULT_MODELS
+    vectorizer, padder, clf = make_model("lstm-bigrams", max_features=100, maxlen=50, epochs=2).named_steps.values()
+    assert vectorizer.ngram_range == (1, 2) and vectorizer.max_features == 100 * BIGRAM_VOCABULARY_FACTOR
+    assert padder.maxlen == 100 and clf.epochs == 2 and type(clf).__name__ == "LSTMClassifier"
+    words = make_model("lstm", max_features=100, maxlen=50)
+    assert words[0].ngram_range == (1, 1) and words[0].max_features == 100 and words[1].maxlen == 50
+
+
 @pytest.mark.parametrize(
     "args, message",
     [
