@@ -1,0 +1,67 @@
+"""The learning-rate decay on the main job's sample: constant, "auto", and the old per-epoch rule.
+
+``skrnn compare --sample 10000`` trains on 9,000 reviews (a 10 % validation
+hold-out) for 5 epochs. This trains its SimpleRNN and LSTM pipelines (the
+same sample, split and settings) with ``learning_rate_decay`` at 1.0
+(Keras' constant rate), ``"auto"`` (the default: the cell's factor per
+25,000 training samples) and the cell's factor per epoch (``"auto"`` before
+session 6: x0.5 for the LSTM, x0.75 for the SimpleRNN, whatever the data
+size), for several seeds, and writes the test accuracies into
+docs/benchmarks.md.
+
+    python benchmarks/bench_decay.py [--seeds 0,1,2] [--sample 10000]
+"""
+
+import argparse
+import json
+
+import numpy as np
+
+from _common import data_home, machine, write_section
+
+PER_EPOCH = {"lstm": 0.5, "simple_rnn": 0.75}  # the old "auto" over 5 epochs
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--sample", type=int, default=10000)
+    args = parser.parse_args()
+    from skrnn.compare import _subsample, make_model
+    from skrnn.datasets import load_imdb
+
+    X, y = load_imdb("train", data_home=data_home(), return_X_y=True, shuffle=True, random_state=0)
+    X_test, y_test = load_imdb("test", data_home=data_home(), return_X_y=True, shuffle=True, random_state=0)
+    X, y = _subsample(X, y, args.sample, 0)  # as skrnn compare --sample does (random_state 0)
+    X_test, y_test = _subsample(X_test, y_test, args.sample, 0)
+    seeds = [int(s) for s in args.seeds.split(",")]
+    rows = []
+    for cell in ("lstm", "simple_rnn"):
+        for rule, decay in (("constant (1.0)", 1.0), ('"auto"', "auto"), ("per epoch", PER_EPOCH[cell])):
+            accs, factor = [], None
+            for seed in seeds:
+                model = make_model(cell, random_state=seed)
+                model[-1].set_params(learning_rate_decay=decay)
+                model.fit(X, y)
+                accs.append(float(np.mean(model.predict(X_test) == y_test)))
+                factor = model[-1].learning_rate_decay_
+                print(json.dumps({"cell": cell, "rule": rule, "seed": seed, "factor": factor, "accuracy": accs[-1]}),
+                      flush=True)
+            rows.append((cell, rule, factor, accs))
+    lines = [
+        f"{machine()}; `skrnn compare --sample {args.sample}`'s data and pipelines "
+        f"({int(len(X) * 0.9):,} training reviews after the 10 % hold-out, 5 epochs, {len(X_test):,} test reviews).",
+        f"Command: `python benchmarks/bench_decay.py --seeds {args.seeds} --sample {args.sample}`.",
+        "",
+        "| model | learning_rate_decay | factor per epoch | " + " | ".join(f"seed {s}" for s in seeds) + " | mean |",
+        "|---|---|---:|" + "---:|" * (len(seeds) + 1),
+    ]
+    for cell, rule, factor, accs in rows:
+        lines.append(f"| {cell} | {rule} | {factor:.3f} | " + " | ".join(f"{a:.4f}" for a in accs)
+                     + f" | {np.mean(accs):.4f} |")
+    print("\n".join(lines))
+    write_section("decay-sample", "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
