@@ -72,6 +72,14 @@ CONFIGS["bilstm-bigrams-120k-dropout0.4"] = _variant(CONFIGS["bilstm-bigrams"], 
                                                      max_features=120000)
 CONFIGS["lstm-bigrams-3-seeds"] = {"ensemble": [_variant(CONFIGS["lstm-bigrams"], {"random_state": seed})
                                                 for seed in range(3)]}
+CONFIGS["lstm-bigrams-mean-pooling"] = _variant(CONFIGS["lstm-bigrams"], {"pooling": "mean"})
+CONFIGS["bilstm-bigrams-batch64"] = _variant(CONFIGS["bilstm-bigrams"], {"batch_size": 64})
+CONFIGS["bilstm-bigrams-emb64"] = _variant(CONFIGS["bilstm-bigrams"], {"embedding_dim": 64})
+CONFIGS["bilstm-bigrams-8-epochs"] = _variant(CONFIGS["bilstm-bigrams"], epochs=8)
+CONFIGS["bilstm-bigrams-maxlen-2000"] = _variant(CONFIGS["bilstm-bigrams"], maxlen=2000)
+# A soft vote of the three bigram networks: BiLSTM, LSTM and GRU.
+CONFIGS["bigram-rnns-vote"] = {"ensemble": [CONFIGS["bilstm-bigrams"], CONFIGS["lstm-bigrams"],
+                                            CONFIGS["gru-bigrams"]]}
 
 
 def build(config, epochs):
