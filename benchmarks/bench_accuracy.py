@@ -77,6 +77,13 @@ CONFIGS["bilstm-bigrams-batch64"] = _variant(CONFIGS["bilstm-bigrams"], {"batch_
 CONFIGS["bilstm-bigrams-emb64"] = _variant(CONFIGS["bilstm-bigrams"], {"embedding_dim": 64})
 CONFIGS["bilstm-bigrams-8-epochs"] = _variant(CONFIGS["bilstm-bigrams"], epochs=8)
 CONFIGS["bilstm-bigrams-maxlen-2000"] = _variant(CONFIGS["bilstm-bigrams"], maxlen=2000)
+# Smaller batches (more, noisier steps per epoch; the decay follows samples, not steps).
+CONFIGS["lstm-bigrams-batch64"] = _variant(CONFIGS["lstm-bigrams"], {"batch_size": 64})
+CONFIGS["bilstm-bigrams-batch32"] = _variant(CONFIGS["bilstm-bigrams"], {"batch_size": 32})
+CONFIGS.update({f"lstm-batch64-seed{seed}": _variant(CONFIGS["lstm-default-decay"], {"batch_size": 64, "random_state": seed})
+                for seed in range(3)})
+CONFIGS["bilstm-bigrams-batch64-3-seeds"] = {"ensemble": [
+    _variant(CONFIGS["bilstm-bigrams-batch64"], {"random_state": seed}) for seed in range(3)]}
 # A soft vote of the three bigram networks: BiLSTM, LSTM and GRU.
 CONFIGS["bigram-rnns-vote"] = {"ensemble": [CONFIGS["bilstm-bigrams"], CONFIGS["lstm-bigrams"],
                                             CONFIGS["gru-bigrams"]]}
