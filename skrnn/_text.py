@@ -349,12 +349,15 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
             df = np.bincount(pairs % len(distinct), minlength=len(distinct)) if len(distinct) else counts
             keep &= df >= self.min_df
         candidates = np.flatnonzero(keep)
+        if self.max_features is not None and len(candidates) > self.max_features:
+            # Only tokens at least as frequent as the max_features-th can make
+            # the cut: rank only those (with bigrams, a small part of millions).
+            kth = np.partition(counts[candidates], len(candidates) - self.max_features)[
+                len(candidates) - self.max_features]
+            candidates = candidates[counts[candidates] >= kth]
         # Descending frequency, ties alphabetically (by code point, as str sorts).
-        order = candidates[
-            np.lexsort((distinct[candidates].astype(str), -counts[candidates]))
-        ] if len(candidates) else candidates
-        if self.max_features is not None:
-            order = order[: self.max_features]
+        ranked = sorted(zip((-counts[candidates]).tolist(), distinct[candidates].tolist(), candidates.tolist()))
+        order = np.array([i for _, _, i in ranked[: self.max_features]], dtype=np.int64)
         lookup = np.full(len(distinct), OOV_ID, dtype=np.int32)
         lookup[order] = np.arange(_FIRST_ID, _FIRST_ID + len(order), dtype=np.int32)
         self.vocabulary_ = dict(zip(distinct[order].tolist(), range(_FIRST_ID, _FIRST_ID + len(order))))

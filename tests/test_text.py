@@ -41,6 +41,23 @@ def test_max_features_and_min_df():
     assert vec.transform(["c a"])[0].tolist() == [1, 2]
 
 
+@pytest.mark.parametrize("max_features", [None, 1, 7, 8, 9, 30, 1000])
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2)])
+def test_ranking_equals_a_plain_sort_over_every_token(max_features, ngram_range):
+    # Many ties at every count, so the cut at max_features falls inside a tie.
+    rng = np.random.default_rng(0)
+    docs = [" ".join(rng.choice(list("abcdefghij"), size=rng.integers(0, 12))) for _ in range(40)]
+    vec = TextVectorizer(max_features=max_features, ngram_range=ngram_range).fit(docs)
+    analyze = vec.build_analyzer()
+    counts = {}
+    for doc in docs:
+        for token in analyze(doc):
+            counts[token] = counts.get(token, 0) + 1
+    expected = [token for _, token in sorted((-c, token) for token, c in counts.items())][:max_features]
+    assert list(vec.vocabulary_) == expected
+    assert list(vec.vocabulary_.values()) == list(range(2, 2 + len(expected)))
+
+
 def test_lowercase_html_and_token_pattern():
     vec = TextVectorizer().fit(["Don't STOP<br />me now, I"])
     assert set(vec.vocabulary_) == {"don't", "stop", "me", "now", "i"}
