@@ -84,6 +84,9 @@ CONFIGS.update({f"lstm-batch64-seed{seed}": _variant(CONFIGS["lstm-default-decay
                 for seed in range(3)})
 CONFIGS["bilstm-bigrams-batch64-3-seeds"] = {"ensemble": [
     _variant(CONFIGS["bilstm-bigrams-batch64"], {"random_state": seed}) for seed in range(3)]}
+CONFIGS["bilstm-bigrams-batch16"] = _variant(CONFIGS["bilstm-bigrams"], {"batch_size": 16})
+CONFIGS["bilstm-bigrams-batch32-3-seeds"] = {"ensemble": [
+    _variant(CONFIGS["bilstm-bigrams-batch32"], {"random_state": seed}) for seed in range(3)]}
 # A soft vote of the three bigram networks: BiLSTM, LSTM and GRU.
 CONFIGS["bigram-rnns-vote"] = {"ensemble": [CONFIGS["bilstm-bigrams"], CONFIGS["lstm-bigrams"],
                                             CONFIGS["gru-bigrams"]]}
