@@ -142,7 +142,7 @@ def main():
         settings = ({k: v for k, v in final.get_params().items()
                     if k in ("embedding_dim", "units", "pooling", "bidirectional", "dropout", "optimizer",
                              "learning_rate_decay", "early_stopping", "n_layers", "bucket_by_length",
-                             "mask_padding")}
+                             "mask_padding", "batch_size")}
                     if hasattr(final, "history_") else {})
         if config.get("ngram_range"):
             settings = {"ngram_range": tuple(config["ngram_range"]), **settings}
