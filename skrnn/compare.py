@@ -63,10 +63,11 @@ def make_model(name, *, epochs=5, max_features=10000, maxlen=500, random_state=0
     cls = {"simple_rnn": SimpleRNNClassifier, "lstm": LSTMClassifier, "gru": GRUClassifier,
            "bilstm": LSTMClassifier, "lstm-bigrams": LSTMClassifier}[name]
     extra = {"bidirectional": True} if name == "bilstm" else {}
-    vectorizer = TextVectorizer(max_features=max_features)
     if name == "lstm-bigrams":
         vectorizer = TextVectorizer(max_features=max_features * BIGRAM_VOCABULARY_FACTOR, ngram_range=(1, 2))
         maxlen = 2 * maxlen
+    else:
+        vectorizer = TextVectorizer(max_features=max_features)
     return make_pipeline(
         vectorizer,
         SequencePadder(maxlen=maxlen),
