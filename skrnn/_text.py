@@ -220,9 +220,9 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         """Return the callable ``str -> list of str`` used to tokenize (with
         ``ngram_range``, the words and n-grams in sequence order)."""
         words = self._build_word_tokenizer()
-        if self._ngram_range() == (1, 1):
-            return words
         min_n, max_n = self._ngram_range()
+        if (min_n, max_n) == (1, 1):
+            return words
         return lambda doc: _word_ngrams(words(doc), min_n, max_n)[0]
 
     def _build_word_tokenizer(self):
@@ -397,13 +397,10 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
     def _split(self, flat, lengths, is_ngram=None):
         """Drop OOV ids (of unknown n-grams; of unknown words too with
         ``oov="drop"``), then cut the flat ids into per-document views."""
-        drop = None
-        if self.oov == "drop":
-            drop = flat == OOV_ID
-        elif is_ngram is not None:
-            drop = (flat == OOV_ID) & is_ngram
-        if drop is not None:
-            keep = ~drop
+        if self.oov == "drop" or is_ngram is not None:
+            keep = flat != OOV_ID
+            if self.oov != "drop":
+                keep |= ~is_ngram  # unknown words stay, as id 1
             doc_of_token = np.repeat(np.arange(len(lengths)), lengths)
             lengths = np.bincount(doc_of_token[keep], minlength=len(lengths))
             flat = flat[keep]
