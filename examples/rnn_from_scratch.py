@@ -24,7 +24,7 @@ def main():
 
     for cls in (SimpleRNNClassifier, LSTMClassifier):
         clf = cls(embedding_dim=16, units=8, epochs=2, random_state=0).fit(train_ids, y_train)
-        W, U, b = clf.model_.get_layer(f"{clf._cell}_0").get_weights()
+        W, U, b = clf.model_.get_layer(f"{clf.cell_type}_0").get_weights()
         print(f"{cls.__name__}: W {W.shape}, U {U.shape}, b {b.shape}")
         keras_proba = clf.predict_proba(test_ids)
         numpy_proba = reference.predict_proba(clf, test_ids)

@@ -15,6 +15,8 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from ._ids import PAD_ID
+
 __all__ = ["token_span", "LengthBatches", "predict_by_length"]
 
 
@@ -25,7 +27,7 @@ def token_span(X):
     """
     X = np.asarray(X)
     width = X.shape[1]
-    nonzero = X != 0
+    nonzero = X != PAD_ID
     any_token = nonzero.any(axis=1)
     first = np.where(any_token, nonzero.argmax(axis=1), width)
     last = np.where(any_token, width - nonzero[:, ::-1].argmax(axis=1), width)
@@ -233,19 +235,34 @@ def _predict_function(model):
     return fn
 
 
-def predict_by_length(model, X, *, batch_size=512):
-    """``model.predict(X)`` over length-sorted, trimmed batches, in X's order."""
+def predict_by_length(model, X, *, batch_size=512, callbacks=None, verbose=0):
+    """``model.predict(X)`` over length-sorted, trimmed batches, in X's order.
+
+    ``callbacks`` get Keras' predict hooks (``on_predict_begin``,
+    ``on_predict_batch_begin`` / ``_end`` with the batch's outputs,
+    ``on_predict_end``), and ``verbose=1`` shows Keras' progress bar, as
+    ``model.predict`` does.
+    """
+    import keras
+
     first, last = token_span(X)
     order = np.argsort(last - first, kind="stable")
     predict = _predict_function(model)
+    starts = range(0, len(order), batch_size)
+    hooks = keras.callbacks.CallbackList(
+        callbacks, add_progbar=verbose != 0, verbose=verbose, epochs=1, steps=len(starts), model=model
+    )
     outputs = []
+    hooks.on_predict_begin()
     with quiet_retracing():
-        for start in range(0, len(order), batch_size):
+        for step, start in enumerate(starts):
+            hooks.on_predict_batch_begin(step)
             rows = order[start : start + batch_size]
             x = np.ascontiguousarray(_trim(X, rows, first, last), dtype=np.int32)
             outputs.append(np.asarray(predict(x)))
+            hooks.on_predict_batch_end(step, {"outputs": outputs[-1]})
+    hooks.on_predict_end()
     pred = np.concatenate(outputs)
     result = np.empty_like(pred)
     result[order] = pred
     return result
-

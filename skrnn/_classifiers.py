@@ -1,25 +1,42 @@
-"""SimpleRNNClassifier, LSTMClassifier and GRUClassifier."""
+"""The recurrent classifiers' estimator API.
+
+:class:`SimpleRNNClassifier`, :class:`LSTMClassifier` and
+:class:`GRUClassifier` own their parameters and the checks of the
+parameters and of the data, resolve every setting that depends on the data
+in one step (:meth:`_BaseRNNClassifier._resolve_settings`), and predict.
+The model itself comes from ``_model``, the training from ``_training``,
+the batches from ``_batching``; scikeras' and Keras' internals are reached
+only through ``_compat``.
+"""
 
 from __future__ import annotations
 
+import copy
+import difflib
+import inspect
 import numbers
-import random
 from collections import defaultdict
-from contextlib import contextmanager
 
 import keras
 import numpy as np
-from scikeras._utils import route_params
+from sklearn import config_context
 from sklearn.utils import check_consistent_length, column_or_1d
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ._batching import LengthBatches, predict_by_length, quiet_retracing
-from ._compat import KerasClassifierCompat
+from ._compat import KerasClassifierCompat, release_keras_state, route_params, seed_scope
+from ._ids import OOV_ID, check_ids
 from ._model import build_rnn_model
-from ._sequence import _check_ids
-from ._text import OOV_ID
+from ._training import (
+    TrainingState,
+    decay_callback,
+    early_stopping_callback,
+    holdout_split,
+    resolve_learning_rate_decay,
+    resolve_strategy,
+)
 
 __all__ = ["SimpleRNNClassifier", "LSTMClassifier", "GRUClassifier"]
 
@@ -78,25 +95,35 @@ _PARAMS_DOC = """
         stays practically constant; with ``partial_fit``, each call counts
         as an epoch over its chunk. With a Keras schedule as the optimizer's
         learning rate, ``"auto"`` leaves the schedule alone. The decay damps
-        the epoch-to-epoch swings of a constant rate (full IMDB, seeds 0-2:
-        LSTM 0.8806-0.8848 with it, 0.8505-0.8798 without; see
-        docs/benchmarks.md).
+        the epoch-to-epoch swings of a constant rate (figures in
+        docs/benchmarks.md; the rule is explained in docs/design.md).
     epochs : int, default=5
         Passes over the training data.
     batch_size : int, default=128
         Training batch size (the classic Keras IMDB recipe's). Smaller
-        batches learn more per epoch for more time: on IMDB, 64 gave the
-        LSTM 0.886-0.891 over seeds 0-2 against 0.881-0.885, in 70 s
-        against 43 s (docs/benchmarks.md).
+        batches learn more per epoch for more time (see
+        docs/benchmarks.md). ``fit__batch_size=None`` also means this value.
     predict_batch_size : int, default=512
         Prediction batch size.
     validation_split : float, default=0.0
-        Fraction of the training data (the last rows, as in Keras) held out
-        to report ``val_loss`` and ``val_accuracy`` in ``history_``.
+        Fraction of the training data held out to report ``val_loss`` and
+        ``val_accuracy`` in ``history_``. The held-out rows are a
+        stratified random sample drawn with ``random_state`` (as
+        scikit-learn's ``validation_fraction`` in ``MLPClassifier``), so
+        every class is in them and a seeded fit holds out the same rows.
+        Keras' own ``validation_split`` takes the *last* rows unshuffled,
+        which on data sorted by label validates on one class only. A
+        hold-out that cannot hold every class on both sides is a
+        ``ValueError`` naming the class counts. Pass
+        ``fit(X, y, validation_data=(X_val, y_val))`` (in a pipeline,
+        ``<step>__validation_data``) to validate on rows of your own; ``X_val``
+        is then in the classifier's input form (padded ids of the same width).
     early_stopping : bool, default=False
         Stop when the validation loss has not improved for ``patience``
-        epochs and restore the best weights. Holds out 10% of the training
-        data when ``validation_split`` is 0.
+        epochs and restore the best weights. Validates on
+        ``validation_data`` when given, else on the ``validation_split``
+        hold-out, which is 10% of the training data when
+        ``validation_split`` is 0.
     patience : int, default=2
         Epochs without improvement before early stopping.
     class_weight : dict, "balanced" or None, default=None
@@ -111,10 +138,18 @@ _PARAMS_DOC = """
         ``tf.distribute.MirroredStrategy()``: data-parallel training over
         all local GPUs (the CPU when there is none). A strategy instance
         works too, but cannot be cloned (grid search): prefer the strings.
-    warm_start, loss, metrics, callbacks, shuffle, run_eagerly, validation_batch_size, **kwargs
-        Passed to scikeras' ``KerasClassifier``, with its routed parameters
-        (``fit__*``, ``compile__*``, ``optimizer__*``, ``callbacks__*``).
-        ``loss=None`` picks binary or sparse categorical cross-entropy.
+    warm_start, loss, metrics, callbacks, shuffle, run_eagerly, validation_batch_size
+        As in scikeras' ``KerasClassifier``. ``loss=None`` picks binary or
+        sparse categorical cross-entropy. A fit, ``partial_fit`` or
+        warm-started fit that raises or is interrupted (Ctrl-C) leaves the
+        estimator exactly as it was, weights and optimizer state included.
+    **routed_params
+        scikeras' routed parameters: ``fit__*`` and ``predict__*`` (arguments
+        of ``keras.Model.fit`` and ``predict``), ``compile__*``,
+        ``optimizer__*``, ``loss__*``, ``metrics__*`` and ``callbacks__*``.
+        Any other keyword is a ``TypeError`` that names the closest valid
+        parameter; ``model__*`` is refused too, since the model is built
+        from the parameters above.
 
     Attributes
     ----------
@@ -132,6 +167,9 @@ _PARAMS_DOC = """
         Columns (time steps) of the training matrix.
     pooling_ : str
         The pooling used (``pooling`` with ``"auto"`` resolved).
+    cell_type : str
+        The recurrent cell, ``"simple_rnn"``, ``"lstm"`` or ``"gru"`` (a
+        class attribute; its layers are named ``<cell_type>_<i>``).
     learning_rate_decay_ : float
         The per-epoch learning-rate factor used (``"auto"`` resolved from
         the cell, the number of training samples and ``epochs`` when a new
@@ -139,11 +177,43 @@ _PARAMS_DOC = """
 """
 
 
-#: ``learning_rate_decay="auto"`` multiplies the rate by the cell's factor
-#: (``_auto_learning_rate_decay``) per this many training samples ...
-_AUTO_DECAY_SAMPLES = 25_000
-#: ... and by at most the factor to this power over all ``epochs``.
-_AUTO_DECAY_EPOCHS = 5
+#: scikeras' routing prefixes whose parameters skrnn passes on.
+_ROUTED = ("fit", "predict", "compile", "optimizer", "loss", "metrics", "callbacks")
+#: The routed names that end in a Keras method's keyword argument.
+_METHOD_ARGUMENTS = {
+    "fit": set(inspect.signature(keras.Model.fit).parameters) - {"self", "x", "y"},
+    "predict": set(inspect.signature(keras.Model.predict).parameters) - {"self", "x"},
+}
+
+
+def _unknown_parameter(cls, key, known):
+    """The message for ``key``, which is neither a parameter nor a valid routed one."""
+    prefix, _, rest = key.partition("__")
+    if prefix == "model" and rest:
+        return (
+            f"{cls.__name__} got the routed parameter {key!r}, but skrnn builds its Keras model "
+            "from its own parameters (units, n_layers, ...), so model__* would be ignored; "
+            "set the estimator parameter instead."
+        )
+    candidates = set(known) | {f"{p}__{a}" for p, args in _METHOD_ARGUMENTS.items() for a in args}
+    close = difflib.get_close_matches(key, sorted(candidates), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else "."
+    return (
+        f"{cls.__name__} got an unexpected parameter {key!r}{hint} The parameters are "
+        f"listed by {cls.__name__}().get_params(); routed ones start with "
+        + ", ".join(f"{p}__" for p in _ROUTED)
+        + "."
+    )
+
+
+def _is_valid_routed(key):
+    prefix, sep, rest = key.partition("__")
+    if not sep or not rest or prefix not in _ROUTED:
+        return False
+    if prefix in _METHOD_ARGUMENTS:
+        argument = rest.partition("__")[0]
+        return argument in _METHOD_ARGUMENTS[prefix]
+    return True
 
 
 class _BaseRNNClassifier(KerasClassifierCompat):
@@ -154,7 +224,7 @@ class _BaseRNNClassifier(KerasClassifierCompat):
     forbids it); the classifier tags are set in ``_compat``.
     """
 
-    _cell = None
+    cell_type = None
     _auto_pooling = "last"
     _auto_learning_rate_decay = 0.5
 
@@ -213,8 +283,11 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         run_eagerly=False,
         validation_batch_size=None,
         distribution_strategy=None,
-        **kwargs,
+        **routed_params,
     ):
+        for key in routed_params:
+            if not _is_valid_routed(key):
+                raise TypeError(_unknown_parameter(type(self), key, inspect.signature(type(self)).parameters))
         self.embedding_dim = embedding_dim
         self.units = units
         self.n_layers = n_layers
@@ -245,9 +318,28 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         self.run_eagerly = run_eagerly
         self.validation_batch_size = validation_batch_size
         self.distribution_strategy = distribution_strategy
-        vars(self).update(**kwargs)
-        if kwargs:
-            self._user_params = set(kwargs)
+        vars(self).update(**routed_params)
+        if routed_params:
+            self._user_params = set(routed_params)
+
+    def set_params(self, **params):
+        """Set parameters, as ``BaseEstimator.set_params`` does, with routed ones.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters and scikeras' routed parameters
+            (``fit__batch_size``, ``optimizer__momentum``, ...).
+
+        Returns
+        -------
+        self
+        """
+        known = set(self.get_params(deep=False))
+        for key in params:
+            if key not in known and not _is_valid_routed(key):
+                raise ValueError(_unknown_parameter(type(self), key, known))
+        return super().set_params(**params)
 
     # -- scikeras hooks ----------------------------------------------------
     def _check_model_param(self):
@@ -255,7 +347,7 @@ class _BaseRNNClassifier(KerasClassifierCompat):
 
     def _keras_build_fn(self, compile_kwargs):
         model = build_rnn_model(
-            cell=self._cell,
+            cell=self.cell_type,
             vocabulary_size=self.vocabulary_size_,
             n_classes=self.n_classes_,
             embedding_dim=self.embedding_dim,
@@ -272,29 +364,13 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         return model
 
     def _initialize(self, X, y=None):
-        _release_keras_state()
+        release_keras_state()
         return super()._initialize(X, y)
 
     def _build_keras_model(self):
-        # scikeras' own version seeds through TF_DETERMINISTIC_OPS (see _seed_scope).
-        with _seed_scope(self._random_state), self._strategy().scope():
+        # scikeras' own version seeds through TF_DETERMINISTIC_OPS (see seed_scope).
+        with seed_scope(self._random_state), resolve_strategy(self.distribution_strategy).scope():
             return self._keras_build_fn(compile_kwargs=self._get_compile_kwargs())
-
-    def _strategy(self):
-        """The tf.distribute strategy to build and train under."""
-        import tensorflow as tf
-
-        strategy = self.distribution_strategy
-        if strategy is None or strategy == "default":
-            return tf.distribute.get_strategy()
-        if strategy == "mirrored":
-            return tf.distribute.MirroredStrategy()
-        if isinstance(strategy, tf.distribute.Strategy):
-            return strategy
-        raise ValueError(
-            "distribution_strategy must be None, 'default', 'mirrored' or a "
-            f"tf.distribute.Strategy, got {strategy!r}."
-        )
 
     def _get_compile_kwargs(self):
         kwargs = super()._get_compile_kwargs()
@@ -308,7 +384,7 @@ class _BaseRNNClassifier(KerasClassifierCompat):
             kwargs["optimizer"].learning_rate = float(self.learning_rate)
         return kwargs
 
-    # -- validation ----------------------------------------------------------
+    # -- validation and settings ------------------------------------------------
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
         if reset:
             self._validate_params()
@@ -318,9 +394,30 @@ class _BaseRNNClassifier(KerasClassifierCompat):
             y = self._check_target(y, reset=reset)
         if X is not None and y is not None:
             check_consistent_length(X, y)
+        if X is not None:
+            if reset:
+                self._resolve_settings(X)
+            # Ids the embedding has no row for are unknown words.
+            X = np.where(X >= self.vocabulary_size_, OOV_ID, X).astype(np.int32)
         return X, y
 
+    def _resolve_settings(self, ids):
+        """Every data-dependent setting of a new model, in one place.
+
+        The learning-rate decay is set to None here and resolved when the
+        new model starts training, from the rows left after the validation
+        hold-out (:func:`skrnn._training.resolve_learning_rate_decay`).
+        """
+        self.pooling_ = self._auto_pooling if self.pooling == "auto" else self.pooling
+        self.vocabulary_size_ = int(
+            self.vocabulary_size if self.vocabulary_size is not None else max(ids.max() + 1, 2)
+        )
+        self.learning_rate_decay_ = None
+        self.X_dtype_ = np.dtype("int32")
+        self.X_shape_ = ids.shape
+
     def _check_token_ids(self, X, *, reset):
+        """``X`` as a 2-D int64 array of token ids, or a clear error."""
         name = type(self).__name__
         if isinstance(X, (list, tuple)) and X and all(hasattr(r, "__len__") for r in X):
             widths = {len(r) for r in X}
@@ -335,8 +432,9 @@ class _BaseRNNClassifier(KerasClassifierCompat):
                 X = np.asarray(X).astype(np.float64)
             except (TypeError, ValueError) as exc:
                 raise TypeError(
-                    f"{name} input X holds values that are not numbers ({exc}); "
-                    "token ids must be non-negative integers."
+                    f"{name} input X holds values that are not numbers ({exc}); token ids must "
+                    "be non-negative integers (did you forget to apply TextVectorizer and "
+                    "SequencePadder?)."
                 ) from None
         X = validate_data(
             self,
@@ -349,22 +447,11 @@ class _BaseRNNClassifier(KerasClassifierCompat):
             allow_nd=False,
         )
         width = X.shape[1]
-        ids = _check_ids(
+        return check_ids(
             X.reshape(-1),
             where=f"{name} input X",
             locate=lambda i: f"(row {i // width}, column {i % width})",
         ).reshape(X.shape)
-        if reset:
-            self.pooling_ = self._auto_pooling if self.pooling == "auto" else self.pooling
-            self.learning_rate_decay_ = None  # resolved when training starts (_resolve_learning_rate_decay)
-            self.vocabulary_size_ = int(
-                self.vocabulary_size if self.vocabulary_size is not None else max(ids.max() + 1, 2)
-            )
-            self.X_dtype_ = np.dtype("int32")
-            self.X_shape_ = X.shape
-        # Ids the embedding has no row for are unknown words.
-        ids = np.where(ids >= self.vocabulary_size_, OOV_ID, ids)
-        return ids.astype(np.int32)
 
     def _check_target(self, y, *, reset):
         y = check_array(y, ensure_2d=False, dtype=None, ensure_all_finite=True, input_name="y")
@@ -388,6 +475,29 @@ class _BaseRNNClassifier(KerasClassifierCompat):
             )
         return y
 
+    def _check_validation_data(self, validation_data):
+        """``validation_data`` as ``(X_val, y_val, sample_weight_val or None)``,
+        checked and encoded like the training data."""
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+            raise ValueError(
+                "validation_data must be a tuple (X_val, y_val) or (X_val, y_val, "
+                f"sample_weight_val), got {type(validation_data).__name__}"
+                + (f" of length {len(validation_data)}." if isinstance(validation_data, (tuple, list)) else ".")
+            )
+        X_val, y_val = validation_data[:2]
+        X_val, y_val = self._validate_data(X_val, y_val)
+        unseen = np.setdiff1d(np.unique(y_val), self.classes_)
+        if unseen.size:
+            raise ValueError(
+                f"validation_data holds labels the training data does not: {unseen.tolist()!r}; "
+                f"the classes are {self.classes_.tolist()!r}."
+            )
+        weights = None
+        if len(validation_data) == 3 and validation_data[2] is not None:
+            weights = np.asarray(validation_data[2], dtype=np.float64)
+            check_consistent_length(X_val, weights)
+        return X_val, self.target_encoder_.transform(y_val), weights
+
     # -- fitting -------------------------------------------------------------
     def fit(self, X, y, sample_weight=None, **kwargs):
         """Fit the network on token-id matrix ``X`` and labels ``y``.
@@ -396,13 +506,16 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         ----------
         X : array-like of shape (n_samples, n_steps)
             Padded token ids (0 = padding, 1 = unknown), e.g. the output of
-            ``SequencePadder``.
+            ``SequencePadder``; a pandas or polars frame of ids works too.
         y : array-like of shape (n_samples,)
             Class labels (any type).
         sample_weight : array-like of shape (n_samples,), default=None
             Per-sample weights.
         **kwargs
-            Passed on to ``keras.Model.fit`` (prefer ``fit__*`` parameters).
+            Arguments of ``keras.Model.fit`` (prefer ``fit__*`` parameters),
+            and ``validation_data=(X_val, y_val)`` or
+            ``(X_val, y_val, sample_weight_val)``: rows to validate on
+            instead of a hold-out of ``X``.
 
         Returns
         -------
@@ -418,7 +531,26 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         return self._fit_guarded(super().fit, X, y, sample_weight=sample_weight, **kwargs)
 
     def partial_fit(self, X, y, classes=None, sample_weight=None, **kwargs):
-        """Train for one epoch, keeping the weights of earlier calls."""
+        """Train for one epoch, keeping the weights of earlier calls.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_steps)
+            Padded token ids, of the width of the first call.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        classes : array-like of shape (n_classes,), default=None
+            Every class of the whole stream; needed on the first call when
+            it does not hold them all.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+        **kwargs
+            As in :meth:`fit`.
+
+        Returns
+        -------
+        self
+        """
         if classes is not None:
             classes = np.asarray(classes)  # scikeras stores it as given; predict indexes it
         return self._fit_guarded(
@@ -427,58 +559,70 @@ class _BaseRNNClassifier(KerasClassifierCompat):
 
     def _fit_guarded(self, method, X, y, sample_weight=None, **kwargs):
         # Never half-fitted: on any failure (a bad input found late, an
-        # exception in Keras, Ctrl-C) the estimator is left as it was.
+        # exception in Keras, Ctrl-C) the estimator is left as it was, with
+        # a model trained in place (warm start, partial_fit) restored.
         before = dict(vars(self))
+        history = copy.deepcopy(before.get("history_"))
+        state = TrainingState(self.model_) if "model_" in before else None
         if sample_weight is not None and not np.isscalar(sample_weight):
             sample_weight = np.array(sample_weight, dtype=np.float64)  # scikeras scales it in place
         try:
-            method(X, y, sample_weight=sample_weight, **kwargs)
+            # scikeras' internal encoders are scikit-learn transformers: keep
+            # them on NumPy whatever transform_output is set to.
+            with config_context(transform_output="default"):
+                method(X, y, sample_weight=sample_weight, **kwargs)
         except BaseException:
+            if state is not None:
+                state.restore()
             vars(self).clear()
             vars(self).update(before)
+            if history is not None:
+                self.history_ = history
             raise
         return self
 
-    def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
-        params = self.get_params()
-        fit_args = route_params(params, destination="fit", pass_filter=self._fit_kwargs)
+    def _fit_arguments(self, kwargs):
+        """``keras.Model.fit``'s arguments: the estimator's, then the routed
+        ``fit__*`` parameters, then ``fit``'s own keyword arguments."""
+        fit_args = route_params(self.get_params(), destination="fit", pass_filter=self._fit_kwargs)
         fit_args = {k: v for k, v in fit_args.items() if not k.startswith("callbacks")}
         fit_args.update(kwargs)
-        batch_size = fit_args.pop("batch_size", self.batch_size) or 32
-        validation_split = fit_args.pop("validation_split", self.validation_split) or 0.0
+        for handled_elsewhere in ("class_weight", "sample_weight", "epochs", "initial_epoch"):
+            fit_args.pop(handled_elsewhere, None)
+        return fit_args
+
+    def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
+        # The callbacks as set now: scikeras builds them with a new model
+        # only, so callbacks set later would be ignored by warm fits.
+        self._initialize_callbacks()
+        fit_args = self._fit_arguments(kwargs)
+        batch_size = fit_args.pop("batch_size", None) or self.batch_size
+        val_batch_size = fit_args.pop("validation_batch_size", None) or self.predict_batch_size
         shuffle = fit_args.pop("shuffle", self.shuffle)
-        for unused in ("class_weight", "sample_weight", "epochs", "initial_epoch"):
-            fit_args.pop(unused, None)
+        train, validation = self._split_validation(
+            X, y, sample_weight, fit_args.pop("validation_split", None) or 0.0,
+            fit_args.pop("validation_data", None),
+        )
+        if self.learning_rate_decay_ is None:  # a new model
+            self.learning_rate_decay_ = resolve_learning_rate_decay(
+                self.learning_rate_decay,
+                cell_factor=self._auto_learning_rate_decay,
+                learning_rate=self.model_.optimizer.learning_rate,
+                n_train=len(train[0]),
+                epochs=self.epochs,
+            )
         callbacks = list(self._fit_callbacks)
         if self.early_stopping:
-            validation_split = validation_split or 0.1
-            callbacks.append(
-                keras.callbacks.EarlyStopping(
-                    monitor="val_loss", patience=self.patience, restore_best_weights=True
-                )
-            )
-        n_val = int(len(X) * validation_split)
-        if validation_split and (n_val < 1 or n_val >= len(X)):
-            raise ValueError(
-                f"validation_split={validation_split} leaves no training or no "
-                f"validation samples out of {len(X)}."
-            )
-        n_train = len(X) - n_val
-        if self.learning_rate_decay_ is None:  # a new model
-            self.learning_rate_decay_ = self._resolve_learning_rate_decay(n_train)
+            callbacks.append(early_stopping_callback(self.patience))
         if self.learning_rate_decay_ != 1:
-            callbacks.append(_DecayLearningRate(self.learning_rate_decay_))
-        train = self._batches(X[:n_train], y[:n_train], _head(sample_weight, n_train), batch_size, shuffle)
-        val_batch = fit_args.pop("validation_batch_size", None) or self.predict_batch_size
-        validation = None
-        if n_val:
-            validation = self._batches(
-                X[n_train:], y[n_train:], _tail(sample_weight, n_train), val_batch, False
-            ).as_dataset()
-        with _seed_scope(self._random_state), quiet_retracing():
+            callbacks.append(decay_callback(self.learning_rate_decay_))
+        batches = self._batches(*train, batch_size, shuffle)
+        if validation is not None:
+            validation = self._batches(*validation, val_batch_size, False).as_dataset()
+        with seed_scope(self._random_state), quiet_retracing():
             hist = self.model_.fit(
-                train.as_dataset(epochs=epochs, first_epoch=initial_epoch),
-                steps_per_epoch=len(train),
+                batches.as_dataset(epochs=epochs, first_epoch=initial_epoch),
+                steps_per_epoch=len(batches),
                 validation_data=validation,
                 epochs=initial_epoch + epochs,
                 initial_epoch=initial_epoch,
@@ -491,22 +635,34 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         for key, values in hist.history.items():
             self.history_[key] += [float(v) for v in values]
 
-    def _resolve_learning_rate_decay(self, n_train):
-        """The per-epoch factor of ``learning_rate_decay`` for a new model
-        trained on ``n_train`` samples per epoch (see the parameter)."""
-        plain_rate = isinstance(self.model_.optimizer.learning_rate, keras.Variable)
-        if self.learning_rate_decay != "auto":
-            if self.learning_rate_decay != 1 and not plain_rate:
+    def _split_validation(self, X, y, sample_weight, validation_split, validation_data):
+        """``(train, validation)``, each ``(X, y, sample_weight)``; validation
+        is None when nothing is validated."""
+        if validation_data is not None:
+            if validation_split:
                 raise ValueError(
-                    "learning_rate_decay needs a plain learning rate, but the optimizer's is a "
-                    f"{type(self.model_.optimizer.learning_rate).__name__}; set "
-                    "learning_rate_decay=1.0 to train with a schedule of your own."
+                    f"validation_data and validation_split={validation_split} were both given; "
+                    "validate on one: set validation_split=0 to use validation_data."
                 )
-            return float(self.learning_rate_decay)
-        if not plain_rate:
-            return 1.0  # the user's schedule decides
-        exponent = min(n_train / _AUTO_DECAY_SAMPLES, _AUTO_DECAY_EPOCHS / max(self.epochs, 1))
-        return float(self._auto_learning_rate_decay**exponent)
+            return (X, y, sample_weight), self._check_validation_data(validation_data)
+        parameter = "validation_split"
+        if self.early_stopping and not validation_split:
+            validation_split, parameter = 0.1, "validation_split (early stopping's default)"
+        if not validation_split:
+            return (X, y, sample_weight), None
+        labels = np.asarray(y).reshape(len(y), -1)
+        labels = (labels[:, 0] if labels.shape[1] == 1 else labels.argmax(axis=1)).astype(np.int64)
+        rows, val_rows = holdout_split(
+            labels, validation_split, self._random_state, parameter=parameter, names=self.classes_
+        )
+
+        def take(a, index):
+            return None if a is None else a[index]
+
+        return (
+            (X[rows], y[rows], take(sample_weight, rows)),
+            (X[val_rows], y[val_rows], take(sample_weight, val_rows)),
+        )
 
     def _uses_buckets(self):
         return self.bucket_by_length and self.mask_padding
@@ -527,13 +683,17 @@ class _BaseRNNClassifier(KerasClassifierCompat):
     def _predict_raw(self, X, **kwargs):
         check_is_fitted(self)
         X, _ = self._validate_data(X=X, y=None)
-        verbose = kwargs.pop("verbose", 0)
-        batch_size = kwargs.pop("batch_size", None) or getattr(
-            self, "predict__batch_size", self.predict_batch_size
-        )
-        if self._uses_buckets():
-            return predict_by_length(self.model_, X, batch_size=batch_size)
-        return self.model_.predict(X, batch_size=batch_size, verbose=verbose, **kwargs)
+        args = route_params(self.get_params(), destination="predict", pass_filter=set(), strict=True)
+        args = {k: v for k, v in args.items() if not k.startswith("callbacks")}
+        args.update(kwargs)
+        batch_size = args.pop("batch_size", None) or self.predict_batch_size
+        callbacks = list(getattr(self, "_predict_callbacks", [])) + list(args.pop("callbacks", None) or [])
+        verbose = args.pop("verbose", 0)
+        if self._uses_buckets() and not args:
+            return predict_by_length(self.model_, X, batch_size=batch_size, callbacks=callbacks, verbose=verbose)
+        # Arguments the length-sorted path has no use for (e.g. ``steps``):
+        # Keras' own predict over the full width, the same function.
+        return self.model_.predict(X, batch_size=batch_size, callbacks=callbacks, verbose=verbose, **args)
 
     def predict_proba(self, X, **kwargs):
         """Class probabilities, shape (n_samples, n_classes).
@@ -542,23 +702,46 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         ----------
         X : array-like of shape (n_samples, n_steps)
             Padded token ids.
+        **kwargs
+            Arguments of ``keras.Model.predict`` (prefer ``predict__*``
+            parameters): ``batch_size``, ``verbose`` (a progress bar),
+            ``callbacks``, ``steps``.
 
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
             Columns in the order of ``classes_``.
         """
-        proba = super().predict_proba(X, **kwargs)
+        with config_context(transform_output="default"):  # as in fit
+            proba = super().predict_proba(X, **kwargs)
         proba = np.asarray(proba, dtype=np.float64).reshape(-1, self.n_classes_)
         return proba
 
     def predict(self, X, **kwargs):
-        """Predicted class labels (from ``classes_``) of shape (n_samples,)."""
+        """Predicted class labels.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_steps)
+            Padded token ids.
+        **kwargs
+            As in :meth:`predict_proba`.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+            The most probable class of each row, from ``classes_``.
+        """
         proba = self.predict_proba(X, **kwargs)
         return self.classes_[np.argmax(proba, axis=1)]
 
     def count_params(self):
-        """Number of trainable parameters of the fitted Keras model."""
+        """Number of trainable parameters of the fitted Keras model.
+
+        Returns
+        -------
+        n : int
+        """
         check_is_fitted(self)
         return int(sum(np.prod(w.shape) for w in self.model_.trainable_weights))
 
@@ -570,79 +753,6 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         tags.input_tags.sparse = False
         tags.non_deterministic = False
         return tags
-
-
-class _DecayLearningRate(keras.callbacks.Callback):
-    """Multiply the optimizer's learning rate by ``factor`` after every epoch."""
-
-    def __init__(self, factor):
-        super().__init__()
-        self.factor = factor
-
-    def on_epoch_end(self, epoch, logs=None):
-        rate = self.model.optimizer.learning_rate
-        rate.assign(rate * self.factor)
-
-
-def _release_keras_state():
-    """Free what earlier models left in Keras' global state (a grid search
-    builds hundreds), keeping a seed the user set with
-    ``keras.utils.set_random_seed``. Fitted models keep working."""
-    from keras.src.backend.common import global_state
-    from keras.src.utils.rng_utils import GLOBAL_RANDOM_SEED
-
-    user_seed = global_state.get_global_attribute(GLOBAL_RANDOM_SEED)
-    keras.backend.clear_session(free_memory=True)
-    if user_seed is not None:
-        global_state.set_global_attribute(GLOBAL_RANDOM_SEED, user_seed)
-
-
-@contextmanager
-def _seed_scope(seed):
-    """Seed Python, NumPy, TensorFlow and Keras for one block, then restore.
-
-    Also turns TensorFlow's op determinism on for the block (and back off).
-    Unlike scikeras' ``tensorflow_random_state`` this never sets the
-    ``TF_DETERMINISTIC_OPS`` environment variable: TensorFlow caches that
-    variable the first time it looks, so setting it even briefly can leave
-    determinism on for the rest of the process.
-    """
-    if seed is None:
-        yield
-        return
-    import tensorflow as tf
-    from keras.src.backend.common import global_state
-    from keras.src.random.seed_generator import GLOBAL_SEED_GENERATOR
-    from tensorflow.python.eager import context
-    from tensorflow.python.framework import config as tf_config
-
-    saved_python, saved_numpy = random.getstate(), np.random.get_state()
-    saved_tf_seed = context.global_seed()
-    saved_generator = global_state.get_global_attribute(GLOBAL_SEED_GENERATOR)
-    was_deterministic = tf_config.is_op_determinism_enabled()
-    try:
-        random.seed(seed)
-        np.random.seed(seed)
-        tf.random.set_seed(seed)
-        global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, None)
-        if not was_deterministic:
-            tf_config.enable_op_determinism()
-        yield
-    finally:
-        random.setstate(saved_python)
-        np.random.set_state(saved_numpy)
-        tf.random.set_seed(saved_tf_seed)
-        global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, saved_generator)
-        if not was_deterministic:
-            tf_config.disable_op_determinism()
-
-
-def _head(a, n):
-    return None if a is None else a[:n]
-
-
-def _tail(a, n):
-    return None if a is None else a[n:]
 
 
 def _doc(name, title, layer):
@@ -672,16 +782,16 @@ def _doc(name, title, layer):
 
 class SimpleRNNClassifier(_BaseRNNClassifier):
     __doc__ = _doc("SimpleRNNClassifier", "Simple RNN", "SimpleRNN")
-    _cell = "simple_rnn"
+    cell_type = "simple_rnn"
     _auto_pooling = "max"
     _auto_learning_rate_decay = 0.75
 
 
 class LSTMClassifier(_BaseRNNClassifier):
     __doc__ = _doc("LSTMClassifier", "LSTM", "LSTM")
-    _cell = "lstm"
+    cell_type = "lstm"
 
 
 class GRUClassifier(_BaseRNNClassifier):
     __doc__ = _doc("GRUClassifier", "GRU", "GRU")
-    _cell = "gru"
+    cell_type = "gru"

@@ -1,26 +1,37 @@
-"""The one place that adapts scikeras 0.13 to current scikit-learn.
+"""The one place that touches scikeras', Keras' and TensorFlow's internals.
 
-scikeras 0.13.0 (its last release) predates scikit-learn 1.6's tag API:
-``KerasClassifier`` lists ``ClassifierMixin`` *after* ``BaseWrapper``, and
-``BaseEstimator.__sklearn_tags__`` does not call ``super()``, so the
-classifier tags are never set. Under scikit-learn >= 1.6 that makes
-``sklearn.base.is_classifier`` return False, which silently turns
-``GridSearchCV(cv=5)`` into plain ``KFold`` instead of ``StratifiedKFold``
-and makes ``scoring="roc_auc"`` fail (it needs ``predict_proba`` of a
-classifier). scikeras also still describes its tags through ``_more_tags``,
-which calls a ``BaseEstimator._more_tags`` that scikit-learn 1.7 removed.
+A library upgrade that moves a private name breaks this file and no other.
 
-:class:`KerasClassifierCompat` is ``KerasClassifier`` with both mended; it
-changes nothing in scikeras itself (no monkey-patching), so other code
-using scikeras in the same process is unaffected.
+- :class:`KerasClassifierCompat` adapts scikeras 0.13 to current
+  scikit-learn. scikeras 0.13.0 (its last release) predates scikit-learn
+  1.6's tag API: ``KerasClassifier`` lists ``ClassifierMixin`` *after*
+  ``BaseWrapper``, and ``BaseEstimator.__sklearn_tags__`` does not call
+  ``super()``, so the classifier tags are never set. Under scikit-learn >= 1.6
+  that makes ``sklearn.base.is_classifier`` return False, which silently
+  turns ``GridSearchCV(cv=5)`` into plain ``KFold`` instead of
+  ``StratifiedKFold`` and makes ``scoring="roc_auc"`` fail (it needs
+  ``predict_proba`` of a classifier). scikeras also still describes its tags
+  through ``_more_tags``, which calls a ``BaseEstimator._more_tags`` that
+  scikit-learn 1.7 removed. The subclass mends both and changes nothing in
+  scikeras itself (no monkey-patching), so other code using scikeras in the
+  same process is unaffected.
+- :func:`route_params` is scikeras' routing of ``fit__*``, ``predict__*``,
+  ... parameters.
+- :func:`release_keras_state` and :func:`seed_scope` reach into Keras' global
+  state and TensorFlow's seeding and op determinism.
 """
 
 from __future__ import annotations
 
+import random
+from contextlib import contextmanager
+
+import numpy as np
+from scikeras._utils import route_params
 from scikeras.wrappers import KerasClassifier
 from sklearn.utils import ClassifierTags
 
-__all__ = ["KerasClassifierCompat"]
+__all__ = ["KerasClassifierCompat", "route_params", "release_keras_state", "seed_scope", "op_determinism_enabled"]
 
 
 class KerasClassifierCompat(KerasClassifier):
@@ -38,3 +49,64 @@ class KerasClassifierCompat(KerasClassifier):
     def _more_tags(self):
         # scikeras calls super()._more_tags(), gone in scikit-learn >= 1.7.
         return dict(self._tags)
+
+
+def release_keras_state():
+    """Free what earlier models left in Keras' global state (a grid search
+    builds hundreds), keeping a seed the user set with
+    ``keras.utils.set_random_seed``. Fitted models keep working."""
+    import keras
+    from keras.src.backend.common import global_state
+    from keras.src.utils.rng_utils import GLOBAL_RANDOM_SEED
+
+    user_seed = global_state.get_global_attribute(GLOBAL_RANDOM_SEED)
+    keras.backend.clear_session(free_memory=True)
+    if user_seed is not None:
+        global_state.set_global_attribute(GLOBAL_RANDOM_SEED, user_seed)
+
+
+def op_determinism_enabled():
+    """Whether TensorFlow's op determinism is on (no public getter exists)."""
+    from tensorflow.python.framework import config as tf_config
+
+    return tf_config.is_op_determinism_enabled()
+
+
+@contextmanager
+def seed_scope(seed):
+    """Seed Python, NumPy, TensorFlow and Keras for one block, then restore.
+
+    Also turns TensorFlow's op determinism on for the block (and back off).
+    Unlike scikeras' ``tensorflow_random_state`` this never sets the
+    ``TF_DETERMINISTIC_OPS`` environment variable: TensorFlow caches that
+    variable the first time it looks, so setting it even briefly can leave
+    determinism on for the rest of the process.
+    """
+    if seed is None:
+        yield
+        return
+    import tensorflow as tf
+    from keras.src.backend.common import global_state
+    from keras.src.random.seed_generator import GLOBAL_SEED_GENERATOR
+    from tensorflow.python.eager import context
+    from tensorflow.python.framework import config as tf_config
+
+    saved_python, saved_numpy = random.getstate(), np.random.get_state()
+    saved_tf_seed = context.global_seed()
+    saved_generator = global_state.get_global_attribute(GLOBAL_SEED_GENERATOR)
+    was_deterministic = tf_config.is_op_determinism_enabled()
+    try:
+        random.seed(seed)
+        np.random.seed(seed)
+        tf.random.set_seed(seed)
+        global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, None)
+        if not was_deterministic:
+            tf_config.enable_op_determinism()
+        yield
+    finally:
+        random.setstate(saved_python)
+        np.random.set_state(saved_numpy)
+        tf.random.set_seed(saved_tf_seed)
+        global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, saved_generator)
+        if not was_deterministic:
+            tf_config.disable_op_determinism()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
+from ._ids import PAD_ID
 from ._recurrent import FastGRU, FastLSTM, FastSimpleRNN
 
 __all__ = ["build_rnn_model", "PackTokens", "ReverseWithin", "LengthPooling", "CELLS"]
@@ -51,7 +52,7 @@ class _LengthLayer(layers.Layer):
         """Per-row number of steps to read: the non-padding count, or every step."""
         if not self.mask_padding:
             return ops.full((ops.shape(ids)[0],), ops.shape(ids)[1], dtype="int32")
-        return ops.sum(ops.cast(ops.not_equal(ids, 0), "int32"), axis=1)
+        return ops.sum(ops.cast(ops.not_equal(ids, PAD_ID), "int32"), axis=1)
 
 
 @keras.saving.register_keras_serializable(package="skrnn")
@@ -65,7 +66,7 @@ class PackTokens(layers.Layer):
     def call(self, ids):
         steps = _steps(ids)
         # Unique sort keys: kept ids by position, then padding by position.
-        key = ops.where(ops.not_equal(ids, 0), steps, steps + ops.shape(ids)[1])
+        key = ops.where(ops.not_equal(ids, PAD_ID), steps, steps + ops.shape(ids)[1])
         return ops.take_along_axis(ids, ops.argsort(key, axis=1), axis=1)
 
     def compute_output_shape(self, input_shape):

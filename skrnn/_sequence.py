@@ -9,122 +9,12 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._ids import PAD_ID, validate_sequences
+
 __all__ = ["SequencePadder"]
 
 
-def _check_ids(flat, *, where, locate):
-    """Check that ``flat`` holds non-negative integral numbers; return int64."""
-    kind = flat.dtype.kind
-    if kind in "iu":
-        ids = flat.astype(np.int64, copy=False)
-    elif kind == "b":
-        ids = flat.astype(np.int64)
-    elif kind == "f":
-        bad = ~np.isfinite(flat)
-        if bad.any():
-            raise ValueError(
-                f"{where} contains NaN or infinity {locate(np.flatnonzero(bad)[0])}; "
-                "token ids must be finite non-negative integers."
-            )
-        frac = flat != np.floor(flat)
-        if frac.any():
-            i = np.flatnonzero(frac)[0]
-            raise ValueError(
-                f"{where} contains the non-integral value {flat[i].item()!r} "
-                f"{locate(i)}; token ids must be non-negative integers."
-            )
-        if flat.size and np.abs(flat).max() >= 2**62:
-            raise ValueError(f"{where} contains a value too large to be a token id.")
-        ids = flat.astype(np.int64)
-    else:
-        raise ValueError(
-            f"{where} must hold integer token ids, got values of dtype "
-            f"{flat.dtype} (did you forget to apply TextVectorizer?)."
-        )
-    if ids.size and ids.min() < 0:
-        i = np.flatnonzero(ids < 0)[0]
-        raise ValueError(
-            f"Negative values in data passed to {where}: found {ids[i]} "
-            f"{locate(i)}; token ids must be >= 0."
-        )
-    return ids
-
-
-def _validate_sequences(X, *, where="X", allow_empty=False):
-    """Validate a collection of integer sequences.
-
-    Accepts a list (or tuple, or 1-D object array, or pandas Series) of
-    1-D sequences, or a 2-D numeric array (one row per sequence).
-
-    Returns
-    -------
-    flat : ndarray of int64
-        All ids, sequence after sequence.
-    lengths : ndarray of int64
-        The length of each sequence.
-    """
-    if X is None or isinstance(X, (str, bytes)):
-        raise ValueError(
-            f"{where} must be a list of integer sequences or a 2-D array, got "
-            f"{type(X).__name__}."
-        )
-    if hasattr(X, "to_numpy") and not isinstance(X, np.ndarray):  # pandas
-        X = X.to_numpy()
-    if isinstance(X, np.ndarray) and X.dtype != object:
-        if X.ndim != 2:
-            raise ValueError(
-                f"{where} must be a list of sequences or a 2-D array, got a "
-                f"{X.ndim}-D array of shape {X.shape}."
-            )
-        n, width = X.shape
-        lengths = np.full(n, width, dtype=np.int64)
-        flat = X.reshape(-1)
-    else:
-        try:
-            seqs = list(X)
-        except TypeError:
-            raise ValueError(
-                f"{where} must be a list of integer sequences or a 2-D array, "
-                f"got {type(X).__name__}."
-            ) from None
-        arrays = []
-        for i, s in enumerate(seqs):
-            if s is None or isinstance(s, (str, bytes, numbers.Number)):
-                raise ValueError(
-                    f"Sequence {i} of {where} is {type(s).__name__} ({s!r:.40}), "
-                    "not a sequence of token ids; pass a list of sequences, "
-                    "e.g. [[3, 7, 2], [5]] (raw text goes through TextVectorizer)."
-                )
-            a = s if isinstance(s, np.ndarray) else np.asarray(s)
-            if a.ndim != 1:
-                raise ValueError(
-                    f"Sequence {i} of {where} has {a.ndim} dimensions (shape "
-                    f"{a.shape}); each sequence must be a flat list of token ids."
-                )
-            if a.dtype == object:
-                try:
-                    a = a.astype(np.float64)
-                except (TypeError, ValueError):
-                    raise ValueError(
-                        f"Sequence {i} of {where} holds non-numeric values; "
-                        "token ids must be non-negative integers."
-                    ) from None
-            arrays.append(a)
-        lengths = np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays))
-        nonempty = [a for a in arrays if a.size]
-        flat = np.concatenate(nonempty) if nonempty else np.zeros(0, dtype=np.int64)
-    if not allow_empty and len(lengths) == 0:
-        raise ValueError(f"{where} is empty: at least one sequence is needed.")
-    ends = np.cumsum(lengths)
-
-    def locate(pos):
-        row = int(np.searchsorted(ends, pos, side="right"))
-        return f"(sequence {row}, position {int(pos - (ends[row] - lengths[row]))})"
-
-    return _check_ids(flat, where=where, locate=locate), lengths
-
-
-def _pad(flat, lengths, maxlen, *, padding="pre", truncating="pre", value=0, dtype="int32"):
+def _pad(flat, lengths, maxlen, *, padding="pre", truncating="pre", value=PAD_ID, dtype="int32"):
     """Vectorized ``keras.utils.pad_sequences`` over a (flat, lengths) pair."""
     n = len(lengths)
     out = np.full((n, maxlen), value, dtype=dtype)
@@ -196,7 +86,7 @@ class SequencePadder(TransformerMixin, BaseEstimator):
         "dtype": "no_validation",
     }
 
-    def __init__(self, maxlen=None, *, padding="pre", truncating="pre", value=0, dtype="int32"):
+    def __init__(self, maxlen=None, *, padding="pre", truncating="pre", value=PAD_ID, dtype="int32"):
         self.maxlen = maxlen
         self.padding = padding
         self.truncating = truncating
@@ -232,7 +122,15 @@ class SequencePadder(TransformerMixin, BaseEstimator):
     def _fit(self, X):
         self._validate_params()
         self._check_dtype()
-        flat, lengths = _validate_sequences(X, where="SequencePadder input")
+        flat, lengths = validate_sequences(X, where="SequencePadder input")
+        if self.maxlen is None and lengths.max() == 0:
+            shape = ""
+            if getattr(X, "ndim", 0) == 2:
+                shape = f" (a 2-D array of 0 feature(s) (shape={X.shape}) while a minimum of 1 is required)"
+            raise ValueError(
+                f"Every one of the {len(lengths)} sequences passed to SequencePadder is empty"
+                f"{shape}, so maxlen cannot be learned from them; pass maxlen=... explicitly."
+            )
         self.maxlen_ = int(self.maxlen) if self.maxlen is not None else int(lengths.max())
         return flat, lengths
 
@@ -255,7 +153,7 @@ class SequencePadder(TransformerMixin, BaseEstimator):
             Equal to ``keras.utils.pad_sequences(X, maxlen=maxlen_, ...)``.
         """
         check_is_fitted(self, "maxlen_")
-        flat, lengths = _validate_sequences(X, where="SequencePadder input")
+        flat, lengths = validate_sequences(X, where="SequencePadder input")
         return self._transform(flat, lengths)
 
     def _transform(self, flat, lengths):
@@ -276,7 +174,20 @@ class SequencePadder(TransformerMixin, BaseEstimator):
         )
 
     def get_feature_names_out(self, input_features=None):
-        """Position names ``t0 ... t{maxlen_-1}``."""
+        """Position names ``t0 ... t{maxlen_-1}``, one per output column.
+
+        They name the columns of a pandas or polars output
+        (``set_output(transform="pandas")``).
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored: the input is a list of sequences, not named columns.
+
+        Returns
+        -------
+        names : ndarray of object of shape (maxlen_,)
+        """
         check_is_fitted(self, "maxlen_")
         return np.asarray([f"t{i}" for i in range(self.maxlen_)], dtype=object)
 
@@ -286,4 +197,6 @@ class SequencePadder(TransformerMixin, BaseEstimator):
         tags.input_tags.categorical = True
         tags.input_tags.positive_only = True
         tags.target_tags.required = False
+        # The output dtype is the ``dtype`` parameter, whatever the input's.
+        tags.transformer_tags.preserves_dtype = []
         return tags

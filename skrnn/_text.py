@@ -12,13 +12,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["TextVectorizer", "PAD_ID", "OOV_ID"]
+from ._ids import FIRST_ID, OOV_ID, validate_sequences
 
-#: Id of the padding token (Keras convention: 0 is padding).
-PAD_ID = 0
-#: Id of the out-of-vocabulary token (Keras convention: 1 is OOV).
-OOV_ID = 1
-_FIRST_ID = 2
+__all__ = ["TextVectorizer"]
 
 #: Words of one or more letters or digits, with inner apostrophes kept
 #: (``don't``, ``rock'n'roll``), as the Keras ``Tokenizer`` keeps them.
@@ -100,7 +96,7 @@ def _word_ngrams(words, min_n, max_n):
     return grams, orders
 
 
-class TextVectorizer(TransformerMixin, BaseEstimator):
+class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Turn raw documents into sequences of integer token ids.
 
     The Keras-style counterpart of scikit-learn's ``CountVectorizer``: instead
@@ -359,9 +355,9 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         ranked = sorted(zip((-counts[candidates]).tolist(), distinct[candidates].tolist(), candidates.tolist()))
         order = np.array([i for _, _, i in ranked[: self.max_features]], dtype=np.int64)
         lookup = np.full(len(distinct), OOV_ID, dtype=np.int32)
-        lookup[order] = np.arange(_FIRST_ID, _FIRST_ID + len(order), dtype=np.int32)
-        self.vocabulary_ = dict(zip(distinct[order].tolist(), range(_FIRST_ID, _FIRST_ID + len(order))))
-        self.vocabulary_size_ = len(self.vocabulary_) + _FIRST_ID
+        lookup[order] = np.arange(FIRST_ID, FIRST_ID + len(order), dtype=np.int32)
+        self.vocabulary_ = dict(zip(distinct[order].tolist(), range(FIRST_ID, FIRST_ID + len(order))))
+        self.vocabulary_size_ = len(self.vocabulary_) + FIRST_ID
         self.document_count_ = len(docs)
         return lookup[provisional], lengths, is_ngram
 
@@ -423,17 +419,50 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         tokens : list of list of str
         """
         check_is_fitted(self, "vocabulary_")
-        from ._sequence import _validate_sequences
-
-        flat, lengths = _validate_sequences(
+        flat, lengths = validate_sequences(
             sequences, where="inverse_transform input", allow_empty=True
         )
         inverse = {i: t for t, i in self.vocabulary_.items()}
         seqs = np.split(flat, np.cumsum(lengths)[:-1]) if len(lengths) else []
         return [[inverse[i] for i in s.tolist() if i in inverse] for s in seqs]
 
+    def set_output(self, *, transform=None):
+        """Accept an output container setting; the output stays a list of sequences.
+
+        The sequences are ragged (one length per document), so they are not a
+        table: no pandas or polars frame can hold them. This method exists so
+        that ``Pipeline.set_output`` and
+        ``sklearn.set_config(transform_output=...)`` work with a
+        ``TextVectorizer`` in the pipeline; the step after it
+        (:class:`SequencePadder`) makes the table.
+
+        Parameters
+        ----------
+        transform : {"default", "pandas", "polars"} or None, default=None
+            Checked, then left without effect.
+
+        Returns
+        -------
+        self : TextVectorizer
+        """
+        if transform not in (None, "default", "pandas", "polars"):
+            raise ValueError(
+                f"transform must be 'default', 'pandas', 'polars' or None, got {transform!r}."
+            )
+        return self
+
     def get_feature_names_out(self, input_features=None):
-        """Vocabulary tokens in id order (id 2 first), as an object array."""
+        """Vocabulary tokens in id order (id 2 first), as an object array.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored.
+
+        Returns
+        -------
+        names : ndarray of object
+        """
         check_is_fitted(self, "vocabulary_")
         return np.asarray(sorted(self.vocabulary_, key=self.vocabulary_.get), dtype=object)
 

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._ids import OOV_ID, PAD_ID
+
 __all__ = ["simple_rnn", "lstm", "gru", "predict_proba", "sigmoid"]
 
 
@@ -170,12 +172,12 @@ def predict_proba(estimator, X):
     check_is_fitted(estimator)
     model = estimator.model_
     X = np.asarray(X)
-    X = np.where(X >= estimator.vocabulary_size_, 1, X)  # unknown ids -> OOV
+    X = np.where(X >= estimator.vocabulary_size_, OOV_ID, X)  # unknown ids -> OOV
     (embeddings,) = _weights(model.get_layer("embedding"))
     h = embeddings[X]                                    # (n, steps, embedding_dim)
-    mask = (X != 0) if estimator.mask_padding else None
-    forward = _FORWARD[estimator._cell]
-    cell = estimator._cell
+    mask = (X != PAD_ID) if estimator.mask_padding else None
+    forward = _FORWARD[estimator.cell_type]
+    cell = estimator.cell_type
     for i in range(estimator.n_layers):
         sequences = i < estimator.n_layers - 1 or estimator.pooling_ != "last"
         if estimator.bidirectional:

@@ -59,8 +59,16 @@ def test_is_classifier_and_stratified_cv(cls):
 
 
 def test_roc_auc_scoring_works():
-    scores = cross_val_score(tiny_pipeline(), TEXTS, LABELS, cv=2, scoring="roc_auc")
-    assert scores.shape == (2,) and np.all((scores >= 0) & (scores <= 1))
+    from sklearn.metrics import roc_auc_score
+
+    cv = StratifiedKFold(2)
+    scores = cross_val_score(tiny_pipeline(), TEXTS, LABELS, cv=cv, scoring="roc_auc")
+    texts, labels = np.array(TEXTS, dtype=object), np.array(LABELS)
+    by_hand = [
+        roc_auc_score(labels[test] == "pos", tiny_pipeline().fit(texts[train], labels[train]).predict_proba(texts[test])[:, 1])
+        for train, test in cv.split(texts, labels)
+    ]
+    np.testing.assert_allclose(scores, by_hand)  # the scorer used predict_proba's positive column
 
 
 # -- fitting, predicting, scoring ----------------------------------------------------------
@@ -135,8 +143,17 @@ def test_sample_weight_and_class_weight():
     shifted = LSTMClassifier(**TINY).fit(X, y, sample_weight=heavy).predict_proba(X)
     np.testing.assert_array_equal(heavy, kept)  # the caller's array is not scaled in place
     assert shifted[:, 1].mean() > base[:, 1].mean()
-    balanced = LSTMClassifier(**TINY, class_weight="balanced").fit(X, y)
-    assert balanced.predict_proba(X).shape == (len(y), 2)
+
+
+def test_balanced_class_weight_moves_the_predicted_class_balance():
+    rng = np.random.RandomState(0)
+    X = rng.randint(2, 30, size=(200, 8))
+    y = (rng.rand(200) < 0.15).astype(int)  # imbalanced labels with no signal: only the prior to learn
+    params = {**TINY, "epochs": 6, "learning_rate": 0.01, "learning_rate_decay": 1.0}
+    plain = LSTMClassifier(**params).fit(X, y).predict(X)
+    balanced = LSTMClassifier(**params, class_weight="balanced").fit(X, y).predict(X)
+    assert plain.mean() < 0.1  # the minority class is (almost) never predicted
+    assert balanced.mean() > plain.mean() + 0.2  # weighting the classes equally predicts it far more often
 
 
 def test_routed_parameters_and_learning_rate():
@@ -179,20 +196,6 @@ def test_auto_learning_rate_decay_follows_the_amount_of_training(cls, factor):
     assert held_out.learning_rate_decay_ == pytest.approx(factor ** (15 / 25_000))
 
 
-@pytest.mark.parametrize("cls, factor", [(LSTMClassifier, 0.5), (SimpleRNNClassifier, 0.75)])
-@pytest.mark.parametrize("n_train, epochs, exponent", [
-    (25_000, 5, 1.0),  # the full IMDB training set: the factor per epoch, factor ** 5 overall
-    (9_000, 5, 0.36),  # skrnn compare --sample 10000: 0.5 ** 1.8 overall for the LSTM
-    (25_000, 10, 0.5),  # more epochs: at most factor ** 5 overall, spread out
-    (100_000, 5, 1.0),  # more data: capped the same way
-    (20_000, 3, 0.8),
-])
-def test_auto_learning_rate_decay_rule(cls, factor, n_train, epochs, exponent):
-    est = cls(epochs=epochs)
-    est.model_ = SimpleNamespace(optimizer=SimpleNamespace(learning_rate=keras.Variable(0.001)))
-    assert est._resolve_learning_rate_decay(n_train) == pytest.approx(factor**exponent)
-
-
 def test_auto_learning_rate_decay_leaves_a_schedule_alone():
     X, y = token_data()
     schedule = keras.optimizers.schedules.ExponentialDecay(0.01, decay_steps=10, decay_rate=0.9)
@@ -225,7 +228,8 @@ def test_partial_fit_and_warm_start():
     est = LSTMClassifier(**TINY)
     est.partial_fit(X, y, classes=[0, 1]).partial_fit(X, y, classes=[0, 1])
     assert est.current_epoch == 2 and len(est.history_["loss"]) == 2
-    assert est.predict(X).shape == (len(y),) and est.score(X, y) >= 0
+    assert est.model_.optimizer.iterations.numpy() == 2 * int(np.ceil(len(X) / TINY["batch_size"]))
+    assert est.score(X, y) == pytest.approx(accuracy_score(y, est.predict(X)))
     warm = LSTMClassifier(**TINY, warm_start=True).fit(X, y)
     model = warm.model_
     warm.fit(X, y)
@@ -413,3 +417,245 @@ def test_interrupted_fit_leaves_estimator_unfitted():
     assert not [k for k in vars(est) if k.endswith("_")]
     est.set_params(callbacks=None).fit(X, y)
     assert est.predict(X).shape == (len(y),)
+
+
+# -- the validation hold-out ------------------------------------------------------------------
+def sorted_token_data(n=80):
+    X, _ = token_data(n)
+    y = np.repeat(["neg", "pos"], n // 2)  # sorted by label, as load_imdb returns it
+    return X, y
+
+
+def test_validation_split_holds_out_a_stratified_seeded_sample():
+    from skrnn._training import holdout_split
+
+    X, y = sorted_token_data()
+    held_out = LSTMClassifier(**TINY, validation_split=0.25).fit(X, y)
+    train, val = holdout_split(np.searchsorted(["neg", "pos"], y), 0.25, TINY["random_state"])
+    assert set(y[val]) == {"neg", "pos"}
+    explicit = LSTMClassifier(**TINY).fit(X[train], y[train], validation_data=(X[val], y[val]))
+    # The same rows held out: the same training, the same validation figures.
+    for key in ("loss", "val_loss", "val_accuracy"):
+        np.testing.assert_allclose(held_out.history_[key], explicit.history_[key], rtol=1e-6)
+    assert held_out.learning_rate_decay_ == explicit.learning_rate_decay_  # the hold-out does not count
+
+
+def test_early_stopping_validates_on_every_class():
+    X, y = sorted_token_data()
+    est = LSTMClassifier(**{**TINY, "epochs": 3}, early_stopping=True)
+    est.fit(X, y)
+    # Keras' "last rows" would be 8 'pos' rows: an all-'pos' hold-out scores 0 or 1 exactly.
+    assert all(0 < acc < 1 for acc in est.history_["val_accuracy"])
+
+
+def test_validation_data_is_used_as_given():
+    from sklearn.metrics import log_loss
+
+    X, y = token_data(80)
+    X_val, y_val = token_data(30, seed=1)
+    est = LSTMClassifier(**{**TINY, "run_eagerly": False}).fit(X, y, validation_data=(X_val, y_val))
+    assert len(est.history_["val_loss"]) == TINY["epochs"]
+    # The last val_loss is the final model's loss on the validation rows.
+    assert est.history_["val_loss"][-1] == pytest.approx(log_loss(y_val, est.predict_proba(X_val)), rel=1e-4)
+    weighted = LSTMClassifier(**TINY).fit(X, y, validation_data=(X_val, y_val, np.ones(len(y_val))))
+    assert weighted.history_["val_loss"][-1] == pytest.approx(est.history_["val_loss"][-1], rel=1e-4)
+
+
+def test_validation_data_through_a_pipeline_and_routed_parameter():
+    texts, labels = np.array(TEXTS, dtype=object), np.array(LABELS)
+    prep = make_pipeline(TextVectorizer(), SequencePadder(maxlen=12)).fit(texts)  # the pipeline's own steps
+    val = (prep.transform(texts[:16]), labels[:16])
+    pipe = tiny_pipeline().fit(texts, labels, lstmclassifier__validation_data=val)
+    assert len(pipe[-1].history_["val_loss"]) == TINY["epochs"]
+    routed = LSTMClassifier(**TINY, fit__validation_data=val).fit(prep.transform(texts), labels)
+    np.testing.assert_allclose(routed.history_["val_loss"], pipe[-1].history_["val_loss"], rtol=1e-6)
+
+
+@pytest.mark.parametrize("params, fit_kwargs, match", [
+    ({"validation_split": 0.01}, {}, r"validation_split=0.01 holds out 1 of 80.*'neg': 40, 'pos': 40"),
+    ({"early_stopping": True}, {"sample_weight": np.r_[np.ones(79), 0.0]},
+     None),  # fine: a weighted row dropped, both classes still on both sides
+    ({"validation_split": 0.2}, {"validation_data": "later"}, r"validation_data and validation_split=0.2"),
+    ({}, {"validation_data": ([[1, 2]], ["neg"])}, r"X has 2 features, but LSTMClassifier is expecting 10"),
+    ({}, {"validation_data": "later-unseen"}, r"validation_data holds labels the training data does not: \['maybe'\]"),
+    ({}, {"validation_data": ("X",)}, r"validation_data must be a tuple \(X_val, y_val\)"),
+])
+def test_validation_errors_leave_the_estimator_unfitted(params, fit_kwargs, match):
+    X, y = sorted_token_data()
+    if fit_kwargs.get("validation_data") == "later":
+        fit_kwargs = {"validation_data": (X[:4], y[:4])}
+    elif fit_kwargs.get("validation_data") == "later-unseen":
+        fit_kwargs = {"validation_data": (X[:2], np.array(["neg", "maybe"]))}
+    est = LSTMClassifier(**TINY, **params)
+    if match is None:
+        est.fit(X, y, **fit_kwargs)
+        return
+    with pytest.raises(ValueError, match=match):
+        est.fit(X, y, **fit_kwargs)
+    assert not [k for k in vars(est) if k.endswith("_")]
+
+
+# -- unknown parameters -------------------------------------------------------------------------
+@pytest.mark.parametrize("params, match", [
+    ({"unit": 64}, r"unexpected parameter 'unit'; did you mean 'units'\?"),
+    ({"embeddings": np.zeros((3, 2))}, r"unexpected parameter 'embeddings'"),
+    ({"fit__batchsize": 64}, r"'fit__batchsize'; did you mean 'fit__batch_size'\?"),
+    ({"predict__batch": 64}, r"did you mean 'predict__batch_size'\?"),
+    ({"model__units": 8}, r"model__\* would be ignored"),
+    ({"learningrate": 0.1}, r"did you mean 'learning_rate'\?"),
+])
+def test_unknown_parameters_fail_loudly(params, match):
+    with pytest.raises(TypeError, match=match):
+        LSTMClassifier(**params)
+    name = next(iter(params))
+    with pytest.raises(ValueError, match=match.replace("unexpected parameter", "unexpected parameter")):
+        LSTMClassifier().set_params(**params)
+    assert name not in LSTMClassifier().get_params()
+
+
+def test_routed_parameters_survive_clone_pickle_and_grid_search():
+    est = LSTMClassifier(**TINY, optimizer="adam", optimizer__beta_1=0.8, fit__batch_size=8,
+                         predict__batch_size=4, callbacks__patience=3, compile__weighted_metrics=None)
+    params = est.get_params()
+    assert params["optimizer__beta_1"] == 0.8 and params["fit__batch_size"] == 8
+    assert clone(est).get_params() == params
+    assert pickle.loads(pickle.dumps(est)).get_params() == params
+    est.set_params(optimizer__beta_1=0.7, fit__shuffle=False)
+    assert est.get_params()["optimizer__beta_1"] == 0.7
+    X, y = token_data()
+    fitted = clone(est).fit(X, y)
+    assert float(fitted.model_.optimizer.beta_1) == pytest.approx(0.7)
+    assert fitted.model_.optimizer.iterations.numpy() == TINY["epochs"] * int(np.ceil(len(X) / 8))
+    search = GridSearchCV(tiny_pipeline(optimizer="adam"), {"lstmclassifier__optimizer__beta_1": [0.5, 0.9]}, cv=2)
+    search.fit(TEXTS, LABELS)
+    assert search.best_estimator_[-1].get_params()["optimizer__beta_1"] in (0.5, 0.9)
+
+
+def test_fit_batch_size_none_means_the_estimator_batch_size():
+    X, y = token_data()
+    est = LSTMClassifier(**TINY, fit__batch_size=None).fit(X, y)
+    assert est.model_.optimizer.iterations.numpy() == TINY["epochs"] * int(np.ceil(len(X) / TINY["batch_size"]))
+
+
+# -- output containers ---------------------------------------------------------------------------
+def test_pipeline_gives_the_same_predictions_for_every_transform_output():
+    import sklearn
+
+    results = {}
+    for output in ("default", "pandas", "polars"):
+        with sklearn.config_context(transform_output=output):
+            pipe = tiny_pipeline().fit(TEXTS, LABELS)
+            results[output] = pipe.predict_proba(TEXTS)
+    np.testing.assert_array_equal(results["default"], results["pandas"])
+    np.testing.assert_array_equal(results["default"], results["polars"])
+    method = tiny_pipeline().set_output(transform="pandas").fit(TEXTS, LABELS).predict_proba(TEXTS)
+    np.testing.assert_array_equal(results["default"], method)
+
+
+@pytest.mark.parametrize("frame", ["pandas", "polars"])
+def test_classifiers_accept_frames_of_ids(frame):
+    lib = pytest.importorskip(frame)
+    X, y = token_data()
+    columns = [f"t{i}" for i in range(X.shape[1])]
+    df = lib.DataFrame(X, columns=columns) if frame == "pandas" else lib.DataFrame(X, schema=columns, orient="row")
+    np.testing.assert_array_equal(
+        LSTMClassifier(**TINY).fit(df, y).predict_proba(df), LSTMClassifier(**TINY).fit(X, y).predict_proba(X)
+    )
+
+
+# -- failures roll back --------------------------------------------------------------------------
+class RaiseMidEpoch(keras.callbacks.Callback):
+    """Raise ``exc`` after the ``at``-th training batch (counted over the fit)."""
+
+    def __init__(self, exc, at=2):
+        super().__init__()
+        self.exc, self.at, self.seen = exc, at, 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.seen += 1
+        if self.seen == self.at:
+            raise self.exc
+
+
+def _state(est):
+    weights = [w.numpy().copy() for w in est.model_.variables]  # weights and dropout seed states
+    optimizer = [v.numpy().copy() for v in est.model_.optimizer.variables]
+    return weights, optimizer, {k: list(v) for k, v in est.history_.items()}, est.current_epoch
+
+
+@pytest.mark.parametrize("how", ["warm_start", "partial_fit"])
+@pytest.mark.parametrize("exc", [KeyboardInterrupt, RuntimeError("boom")])
+def test_interrupted_warm_fit_is_undone(how, exc):
+    X, y = token_data()
+
+    def train(model, **kwargs):
+        return model.fit(X, y) if how == "warm_start" else model.partial_fit(X, y, **kwargs)
+
+    est, twin = (LSTMClassifier(**TINY, warm_start=how == "warm_start", learning_rate_decay=0.5) for _ in "ab")
+    for model in (est, twin):
+        train(model, classes=[0, 1])
+    proba = est.predict_proba(X)
+    np.testing.assert_array_equal(twin.predict_proba(X), proba)
+    weights, optimizer, history, epoch = _state(est)
+    est.set_params(callbacks=[RaiseMidEpoch(exc)])
+    with pytest.raises(type(exc) if isinstance(exc, Exception) else exc):
+        train(est)
+    after = _state(est)
+    for a, b in zip(weights + optimizer, after[0] + after[1]):
+        np.testing.assert_array_equal(a, b)  # every weight, slot, the iteration count and the rate
+    assert after[2] == history and after[3] == epoch
+    np.testing.assert_array_equal(est.predict_proba(X), proba)
+    # ... and training goes on as if the interrupted call had never happened.
+    twin.predict_proba(X)  # est predicted once more above; prediction moves the dropout seed generator
+    train(est.set_params(callbacks=None))
+    train(twin)
+    np.testing.assert_array_equal(est.predict_proba(X), twin.predict_proba(X))
+
+
+# -- predict arguments on the length-sorted path ---------------------------------------------------
+def test_predict_keyword_arguments_are_used_on_the_bucketed_path(capsys):
+    X, y = token_data()
+    est = LSTMClassifier(**TINY).fit(X, y)
+    assert est._uses_buckets()
+    seen = []
+
+    class Count(keras.callbacks.Callback):
+        def on_predict_batch_end(self, batch, logs=None):
+            seen.append(len(logs["outputs"]))
+
+    proba = est.predict_proba(X, batch_size=16, callbacks=[Count()])
+    assert sorted(seen) == sorted([16, 16, 16, 12])  # every batch, of the requested size
+    capsys.readouterr()
+    est.predict(X, verbose=1)
+    assert "step" in capsys.readouterr().out  # Keras' progress bar
+    np.testing.assert_allclose(est.predict_proba(X, steps=1, batch_size=len(X)), proba, atol=1e-6)
+
+
+# -- metadata routing ----------------------------------------------------------------------------------
+def test_sample_weight_reaches_the_classifier_through_metadata_routing():
+    import sklearn
+    from sklearn.model_selection import cross_validate
+
+    texts, labels = np.array(TEXTS, dtype=object), np.array(LABELS)
+    weights = np.where(labels == "pos", 3.0, 1.0)
+    with sklearn.config_context(enable_metadata_routing=True):
+        def pipe():
+            return make_pipeline(TextVectorizer(), SequencePadder(maxlen=12),
+                                 LSTMClassifier(**TINY).set_fit_request(sample_weight=True)
+                                 .set_score_request(sample_weight=True))
+
+        routed = pipe().fit(texts, labels, sample_weight=weights).predict_proba(texts)
+        prep = make_pipeline(TextVectorizer(), SequencePadder(maxlen=12)).fit(texts)
+        direct = LSTMClassifier(**TINY).fit(prep.transform(texts), labels, sample_weight=weights)
+        np.testing.assert_array_equal(routed, direct.predict_proba(prep.transform(texts)))
+        unweighted = pipe().fit(texts, labels).predict_proba(texts)
+        assert not np.array_equal(routed, unweighted)
+        # Zero weight on every 'neg' review leaves one class: the classifier's own error proves the weights arrived.
+        only_pos = np.where(labels == "pos", 1.0, 0.0)
+        with pytest.raises(ValueError, match="only one class is left"):
+            GridSearchCV(pipe(), {"lstmclassifier__units": [4]}, cv=2, error_score="raise").fit(
+                texts, labels, sample_weight=only_pos)
+        with pytest.raises(ValueError, match="only one class is left"):
+            cross_validate(pipe(), texts, labels, cv=2, params={"sample_weight": only_pos}, error_score="raise")
+        scores = cross_validate(pipe(), texts, labels, cv=2, params={"sample_weight": weights})
+        assert scores["test_score"].shape == (2,) and np.isfinite(scores["test_score"]).all()

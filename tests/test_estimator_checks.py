@@ -1,27 +1,56 @@
-"""scikit-learn's estimator checks over every classifier."""
+"""scikit-learn's estimator checks over every estimator."""
 
+import pytest
+from sklearn.utils import estimator_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skrnn import GRUClassifier, LSTMClassifier, SimpleRNNClassifier
+from skrnn import GRUClassifier, LSTMClassifier, SequencePadder, SimpleRNNClassifier, TextVectorizer
+
+pytestmark = pytest.mark.slow
 
 _FRACTIONAL = (
     "fits X of fractional floats (e.g. uniform or Gaussian blobs) without "
     "rounding it to the categorical input tag: such values are not token ids, "
     "and the classifiers reject them by design with a ValueError."
 )
+_RAGGED = (
+    "SequencePadder's input is a list of sequences of any length, of which a 2-D "
+    "array is one form; the array's width is not a fixed number of features, "
+    "since test sequences may be longer or shorter than the training ones. So "
+    "there is no n_features_in_, and a different width in transform is padded "
+    "or truncated, not refused."
+)
 
 # Each expected failure with its reason; no other check is excluded.
 EXPECTED_FAILED_CHECKS = {
-    "check_estimator_tags_renamed": (
-        "scikeras' BaseWrapper defines the pre-1.6 `_more_tags`; a subclass "
-        "cannot remove a method its base defines."
-    ),
-    "check_mixin_order": (
-        "scikeras' KerasClassifier lists ClassifierMixin after BaseWrapper; "
-        "Python's MRO forbids a subclass from putting the mixin first."
-    ),
-    "check_sample_weight_equivalence_on_dense_data": _FRACTIONAL,
-    "check_class_weight_classifiers": _FRACTIONAL,
+    "classifier": {
+        "check_estimator_tags_renamed": (
+            "scikeras' BaseWrapper defines the pre-1.6 `_more_tags`; a subclass "
+            "cannot remove a method its base defines."
+        ),
+        "check_mixin_order": (
+            "scikeras' KerasClassifier lists ClassifierMixin after BaseWrapper; "
+            "Python's MRO forbids a subclass from putting the mixin first."
+        ),
+        "check_do_not_raise_errors_in_init_or_set_params": (
+            "the check passes every name in the signature as a keyword, including "
+            "the name of **routed_params, which is not a parameter: the classifiers "
+            "refuse an unknown keyword at construction with a TypeError naming the "
+            "closest parameter, as a function with a fixed signature does "
+            "(test_unknown_parameters_fail_loudly)."
+        ),
+        "check_sample_weight_equivalence_on_dense_data": _FRACTIONAL,
+        "check_class_weight_classifiers": _FRACTIONAL,
+    },
+    "SequencePadder": {
+        "check_n_features_in": _RAGGED,
+        "check_n_features_in_after_fitting": _RAGGED,
+        "check_transformer_general": _RAGGED,
+    },
+    # scikit-learn runs only its API checks on an estimator whose input is
+    # 1-D strings (as for CountVectorizer); test_text_vectorizer_api_checks
+    # below adds the rest of the API checks that need no numeric X.
+    "TextVectorizer": {},
 }
 
 
@@ -31,8 +60,29 @@ def _tiny(cls):
 
 
 ESTIMATORS = [_tiny(cls) for cls in (SimpleRNNClassifier, LSTMClassifier, GRUClassifier)]
+ESTIMATORS += [SequencePadder(), TextVectorizer()]
 
 
-@parametrize_with_checks(ESTIMATORS, expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS)
+def _expected(estimator):
+    name = type(estimator).__name__
+    return EXPECTED_FAILED_CHECKS.get(name, EXPECTED_FAILED_CHECKS["classifier"])
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        "check_no_attributes_set_in_init",
+        "check_parameters_default_constructible",
+        "check_get_params_invariance",
+        "check_set_params",
+        "check_estimator_repr",
+        "check_do_not_raise_errors_in_init_or_set_params",
+    ],
+)
+def test_text_vectorizer_api_checks(check):
+    getattr(estimator_checks, check)("TextVectorizer", TextVectorizer())

@@ -1,0 +1,191 @@
+"""Training a built network: hold-out, early stopping, learning-rate decay, rollback.
+
+The estimators resolve their settings and build the Keras model; this
+module trains it. It owns:
+
+- the validation hold-out (:func:`holdout_split`): a stratified random
+  fraction seeded by ``random_state``, as scikit-learn's own early stopping
+  draws it, instead of Keras' "last rows";
+- the learning-rate decay: the rule as a pure function
+  (:func:`auto_learning_rate_decay`) and the callback that applies it;
+- the tf.distribute strategy the model is built and trained under;
+- :class:`TrainingState`, a copy of a model's weights and optimizer state
+  that a failed or interrupted fit restores.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+
+__all__ = [
+    "AUTO_DECAY_SAMPLES",
+    "AUTO_DECAY_EPOCHS",
+    "auto_learning_rate_decay",
+    "resolve_learning_rate_decay",
+    "decay_callback",
+    "early_stopping_callback",
+    "holdout_split",
+    "resolve_strategy",
+    "TrainingState",
+]
+
+#: ``learning_rate_decay="auto"`` multiplies the rate by the cell's factor
+#: per this many training samples ...
+AUTO_DECAY_SAMPLES = 25_000
+#: ... and by at most the factor to this power over all ``epochs``.
+AUTO_DECAY_EPOCHS = 5
+
+
+def auto_learning_rate_decay(factor, n_train, epochs):
+    """The per-epoch factor of ``learning_rate_decay="auto"``.
+
+    ``factor ** min(n_train / 25000, 5 / epochs)``: the cell's factor per
+    25,000 training samples, and at most ``factor ** 5`` over all epochs.
+
+    >>> auto_learning_rate_decay(0.5, 25_000, 5)
+    0.5
+    >>> round(auto_learning_rate_decay(0.5, 9_000, 5) ** 5, 2)  # over the whole fit
+    0.29
+    """
+    exponent = min(n_train / AUTO_DECAY_SAMPLES, AUTO_DECAY_EPOCHS / max(int(epochs), 1))
+    return float(factor**exponent)
+
+
+def resolve_learning_rate_decay(setting, *, cell_factor, learning_rate, n_train, epochs):
+    """The per-epoch factor for a new model trained on ``n_train`` rows.
+
+    ``learning_rate`` is the optimizer's: a decay needs a plain rate (a
+    variable); ``"auto"`` leaves a Keras schedule alone (factor 1.0), and
+    an explicit factor other than 1 refuses one.
+    """
+    import keras
+
+    plain_rate = isinstance(learning_rate, keras.Variable)
+    if setting != "auto":
+        if setting != 1 and not plain_rate:
+            raise ValueError(
+                "learning_rate_decay needs a plain learning rate, but the optimizer's is a "
+                f"{type(learning_rate).__name__}; set learning_rate_decay=1.0 to train with a "
+                "schedule of your own."
+            )
+        return float(setting)
+    if not plain_rate:
+        return 1.0  # the user's schedule decides
+    return auto_learning_rate_decay(cell_factor, n_train, epochs)
+
+
+def decay_callback(factor):
+    """A Keras callback that multiplies the optimizer's rate by ``factor``
+    after every epoch."""
+    import keras
+
+    class DecayLearningRate(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            rate = self.model.optimizer.learning_rate
+            rate.assign(rate * factor)
+
+    return DecayLearningRate()
+
+
+def early_stopping_callback(patience):
+    """Stop when ``val_loss`` has not improved for ``patience`` epochs and
+    restore the best weights."""
+    import keras
+
+    return keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
+
+
+def holdout_split(y, fraction, random_state, *, parameter="validation_split", names=None):
+    """Row indices ``(train, validation)``: a stratified random ``fraction`` of ``y``.
+
+    As scikit-learn's ``validation_fraction`` (``MLPClassifier``,
+    ``SGDClassifier``): every class is in the validation rows in
+    proportion, and the draw is reproducible with an integer
+    ``random_state``. The rows are drawn with ``train_test_split``, so the
+    validation part holds ``ceil(fraction * n)`` rows.
+
+    Raises ``ValueError`` naming the fraction and the class counts when the
+    hold-out cannot hold every class (fewer validation rows than classes,
+    fewer training rows than classes, or a class with a single sample).
+    ``names``, when given, are the class labels of the codes ``0, 1, ...``
+    in ``y``, for the message.
+    """
+    y = np.asarray(y)
+    n = len(y)
+    classes, counts = np.unique(y, return_counts=True)
+    if names is not None:
+        classes = np.asarray(names)[classes]
+    n_val = int(np.ceil(fraction * n))
+    n_train = n - n_val
+    described = ", ".join(f"{c!r}: {k}" for c, k in zip(classes.tolist(), counts.tolist()))
+    fix = (
+        f"raise {parameter}, pass more samples, or pass a validation set of your own "
+        "with fit(X, y, validation_data=(X_val, y_val))"
+    )
+    if n_val < len(classes) or n_train < len(classes):
+        raise ValueError(
+            f"{parameter}={fraction} holds out {n_val} of {n} samples for validation and "
+            f"keeps {n_train} for training, but a stratified hold-out needs at least one "
+            f"sample of each of the {len(classes)} classes on each side (class counts: "
+            f"{{{described}}}); {fix}."
+        )
+    if counts.min() < 2:
+        raise ValueError(
+            f"{parameter}={fraction} needs at least 2 samples of every class to put each "
+            f"class on both sides of the hold-out, but class {classes[counts.argmin()].item()!r} "
+            f"has 1 (class counts: {{{described}}}); pass more samples of it, or a validation "
+            "set of your own with fit(X, y, validation_data=(X_val, y_val))."
+        )
+    rows = np.arange(n)
+    train, val = train_test_split(
+        rows, test_size=n_val, stratify=y, random_state=check_random_state(random_state)
+    )
+    return np.sort(train), np.sort(val)
+
+
+def resolve_strategy(strategy):
+    """The ``tf.distribute.Strategy`` named by ``distribution_strategy``."""
+    import tensorflow as tf
+
+    if strategy is None or strategy == "default":
+        return tf.distribute.get_strategy()
+    if strategy == "mirrored":
+        return tf.distribute.MirroredStrategy()
+    if isinstance(strategy, tf.distribute.Strategy):
+        return strategy
+    raise ValueError(
+        "distribution_strategy must be None, 'default', 'mirrored' or a "
+        f"tf.distribute.Strategy, got {strategy!r}."
+    )
+
+
+class TrainingState:
+    """A copy of a model's weights and its optimizer's state, to put back.
+
+    Taken before a warm-started fit or ``partial_fit`` trains an existing
+    model in place; :meth:`restore` undoes everything the interrupted
+    training changed: every weight and random-generator state of the model,
+    the optimizer's slots, its iteration count and learning rate. Optimizer variables created during the failed
+    training (a first step builds them) go back to zero, the state of a
+    freshly built optimizer.
+    """
+
+    def __init__(self, model):
+        self.model = model
+        self.variables = [(v, np.array(v.numpy(), copy=True)) for v in model.variables]
+        optimizer = getattr(model, "optimizer", None)
+        self.optimizer_values = {}
+        if optimizer is not None:
+            self.optimizer_values = {id(v): np.array(v.numpy(), copy=True) for v in optimizer.variables}
+
+    def restore(self):
+        for variable, value in self.variables:
+            variable.assign(value)
+        optimizer = getattr(self.model, "optimizer", None)
+        if optimizer is None:
+            return
+        for variable in optimizer.variables:
+            value = self.optimizer_values.get(id(variable))
+            variable.assign(np.zeros(variable.shape, variable.dtype) if value is None else value)
