@@ -44,7 +44,10 @@ class SequencePadder(TransformerMixin, BaseEstimator):
     maxlen : int or None, default=None
         Length of the output rows. ``None`` learns it in ``fit`` as the
         length of the longest training sequence (``maxlen_``); it is then
-        fixed for ``transform``, so train and test matrices agree.
+        fixed for ``transform``, so train and test matrices agree. When
+        every training sequence is empty there is nothing to learn it from:
+        ``fit`` raises ``ValueError`` (``pad_sequences`` would return a
+        matrix of width 0).
     padding : {"pre", "post"}, default="pre"
         Pad before or after each sequence. ``"pre"`` keeps the real tokens
         at the end, next to the recurrent layer's output, which is what a

@@ -27,6 +27,15 @@ LABELS = ["pos"] * 4 + ["neg"] * 4
 LABELS = LABELS * 6
 
 
+def pytest_collection_modifyitems(items):
+    """Tests that read the real IMDB data, and the pages' examples (whole
+    workflows, docs/*.md), are slow: mark them so."""
+    for item in items:
+        reads_imdb = {"imdb_home", "imdb_sample"} & set(getattr(item, "fixturenames", ()))
+        if reads_imdb or str(item.path).endswith(".md"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def _fixed_seeds():
     """Every test starts from the same Python and NumPy random state."""

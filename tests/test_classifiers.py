@@ -291,6 +291,7 @@ def test_length_batches_dataset_follows_the_layout_without_autotuning():
 
 
 # -- scikit-learn meta-estimators -------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize("n_jobs", [1, 2])
 def test_grid_search(n_jobs):
     search = GridSearchCV(
@@ -304,6 +305,7 @@ def test_grid_search(n_jobs):
     assert search.best_estimator_.predict(TEXTS[:2]).shape == (2,)
 
 
+@pytest.mark.slow
 def test_randomized_search_and_cross_val_score():
     search = RandomizedSearchCV(
         tiny_pipeline(), {"sequencepadder__maxlen": [6, 12], "lstmclassifier__pooling": ["max", "last"]},
@@ -313,6 +315,7 @@ def test_randomized_search_and_cross_val_score():
     assert cross_val_score(tiny_pipeline(), TEXTS, LABELS, cv=3).shape == (3,)
 
 
+@pytest.mark.slow
 def test_calibrated_and_voting_classifiers():
     calibrated = CalibratedClassifierCV(tiny_pipeline(), cv=2).fit(TEXTS, LABELS)
     assert calibrated.predict_proba(TEXTS).shape == (len(TEXTS), 2)
@@ -335,6 +338,7 @@ FIT_SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_same_random_state_same_model_in_and_across_processes(tmp_path):
     a = tiny_pipeline(dropout=0.2, run_eagerly=False).fit(TEXTS, LABELS).predict_proba(TEXTS)
     b = tiny_pipeline(dropout=0.2, run_eagerly=False).fit(TEXTS, LABELS).predict_proba(TEXTS)
@@ -379,6 +383,7 @@ LOAD_SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["pickle", "joblib"])
 def test_fitted_pipeline_survives_a_fresh_process(tmp_path, kind):
     pipe = tiny_pipeline().fit(TEXTS, LABELS)

@@ -31,7 +31,7 @@ def test_compare_writes_the_report(imdb_home, tmp_path):
     assert results["n_train"] == results["n_test"] == 300
     rnn = results["models"][1]
     assert rnn["name"] == "simple_rnn" and len(rnn["history"]["val_loss"]) == 2
-    assert 0.5 <= results["models"][0]["accuracy"] <= 1
+    assert 0.6 <= results["models"][0]["accuracy"] <= 1  # TF-IDF learns something from 300 reviews
     assert rnn["trainable_params"] > 0 and rnn["fit_seconds"] > 0
     report = (out / "report.md").read_text()
     assert "| model | test accuracy |" in report and "![comparison.png]" in report
@@ -87,8 +87,6 @@ def test_out_must_be_a_folder(tmp_path, capsys):
 
 
 def test_interrupt_leaves_no_half_report(imdb_home, tmp_path, monkeypatch, capsys):
-    import skrnn.compare
-
     out = tmp_path / "report"
     real_line = Progress.line
 
@@ -104,4 +102,3 @@ def test_interrupt_leaves_no_half_report(imdb_home, tmp_path, monkeypatch, capsy
     assert "no report was written" in capsys.readouterr().err
     assert not out.exists() or not any(out.iterdir())
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".report-")]
-    assert skrnn.compare.DEFAULT_MODELS  # module intact

@@ -11,6 +11,8 @@ from skrnn import LSTMClassifier, SequencePadder, TextVectorizer
 
 from .conftest import LABELS, TEXTS
 
+pytestmark = pytest.mark.slow
+
 distributed = pytest.importorskip("distributed")
 
 

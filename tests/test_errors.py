@@ -78,7 +78,10 @@ CASES = [
     ("X-3d", fit_rnn(np.zeros((4, 2, 2)), Y_OK), ValueError, r"dim 3"),
     ("X-empty", fit_rnn(np.zeros((0, 3)), []), ValueError, r"0 sample"),
     ("X-ragged", fit_rnn([[1, 2], [3]], [0, 1]), ValueError, r"ragged.*SequencePadder"),
-    ("X-raw-text", fit_rnn(np.array([["a review"]] * 4), Y_OK), ValueError, r"integer token ids|could not convert"),
+    ("X-raw-text", fit_rnn(np.array([["a review"]] * 4), Y_OK), ValueError,
+     r"LSTMClassifier input X must hold integer token ids.*did you forget to apply TextVectorizer"),
+    ("X-object-not-numbers", fit_rnn(np.array([[1, {"a": 1}], [2, 3]], dtype=object), [0, 1]), TypeError,
+     r"LSTMClassifier input X holds values that are not numbers.*token ids must be non-negative integers"),
     ("X-sparse", fit_rnn(__import__("scipy.sparse").sparse.csr_matrix(X_OK), Y_OK), TypeError, r"(?i)sparse"),
     ("y-nan", fit_rnn(X_OK, [0, 1, np.nan, 1]), ValueError, r"y contains NaN"),
     ("y-one-class", fit_rnn(X_OK, [1, 1, 1, 1]), ValueError, r"class"),
@@ -93,7 +96,30 @@ CASES = [
      r"'learning_rate_decay'"),
     ("learning-rate-decay-unknown", fit_rnn(X_OK, Y_OK, learning_rate_decay="cosine"), ValueError,
      r"'learning_rate_decay'"),
-    ("validation-split-too-small", fit_rnn(X_OK, Y_OK, validation_split=0.1), ValueError, r"validation_split"),
+    ("validation-split-too-small", fit_rnn(X_OK, Y_OK, validation_split=0.1), ValueError,
+     r"validation_split=0.1 holds out 1 of 4 samples.*class counts: \{0: 2, 1: 2\}"),
+    ("validation-split-singleton-class", fit_rnn(np.tile(X_OK, (3, 1))[:9], [0, 1] * 4 + [2], validation_split=0.4),
+     ValueError, r"class 2 has 1 \(class counts"),
+    ("validation-data-and-split", lambda: LSTMClassifier(**TINY, validation_split=0.5).fit(
+        X_OK, Y_OK, validation_data=(X_OK, Y_OK)), ValueError, r"validation_data and validation_split=0.5 were both given"),
+    ("validation-data-unseen-label", lambda: LSTMClassifier(**TINY).fit(
+        X_OK, Y_OK, validation_data=(X_OK, [0, 1, 2, 1])), ValueError, r"validation_data holds labels.*\[2\]"),
+    ("validation-data-not-a-pair", lambda: LSTMClassifier(**TINY).fit(X_OK, Y_OK, validation_data=X_OK), ValueError,
+     r"validation_data must be a tuple \(X_val, y_val\)"),
+    ("unknown-parameter", lambda: LSTMClassifier(unit=64), TypeError,
+     r"unexpected parameter 'unit'; did you mean 'units'\?"),
+    ("unknown-routed-parameter", lambda: LSTMClassifier(fit__batchsize=64), TypeError,
+     r"did you mean 'fit__batch_size'\?"),
+    ("model-routed-parameter", lambda: LSTMClassifier(model__units=8), TypeError, r"model__\* would be ignored"),
+    ("set-params-unknown", lambda: LSTMClassifier().set_params(unit=64), ValueError, r"did you mean 'units'\?"),
+    # transformers' output
+    ("set-output-unknown", lambda: TextVectorizer().set_output(transform="arrow"), ValueError,
+     r"transform must be 'default', 'pandas', 'polars' or None, got 'arrow'"),
+    ("sequences-sparse", pad(__import__("scipy.sparse").sparse.csr_matrix(X_OK)), TypeError,
+     r"Sparse data is not supported.*X.toarray\(\)"),
+    ("sequences-all-empty", pad([[], []]), ValueError, r"Every one of the 2 sequences.*is empty.*pass maxlen"),
+    ("sequences-1d-array", pad(np.array([3, 4, 5])), ValueError, r"1-D array of shape \(3,\)\. Reshape your data"),
+    ("sequence-object-not-numbers", pad([[1, {"a": 1}]]), TypeError, r"Sequence 0 .* holds a value that is not a number"),
     # the loader
     ("imdb-subset-unknown", lambda: load_imdb("dev"), ValueError, r"subset"),
     ("imdb-missing-offline", lambda: load_imdb(data_home="/nonexistent/skrnn", download_if_missing=False),
@@ -108,15 +134,19 @@ def test_bad_input(case_id, call, exc, match):
 
 
 def test_failed_fit_leaves_nothing_half_fitted():
-    est = LSTMClassifier(**TINY)
+    est = LSTMClassifier(**TINY, random_state=0)
     with pytest.raises(ValueError):
         est.fit(X_OK, [1, 1, 1, 1])
     assert not [k for k in vars(est) if k.endswith("_")]
     est.fit(X_OK, Y_OK)
-    fitted = {k for k in vars(est) if k.endswith("_")}
+    model, weights = est.model_, [w.numpy().copy() for w in est.model_.weights]
+    proba = est.predict_proba(X_OK)
     with pytest.raises(ValueError):
         est.fit(X_OK - 3, Y_OK)
-    assert {k for k in vars(est) if k.endswith("_")} == fitted  # the earlier fit is kept whole
+    assert est.model_ is model  # the earlier fit is kept whole: the same model, weights and predictions
+    for before, after in zip(weights, est.model_.weights):
+        np.testing.assert_array_equal(before, after.numpy())
+    np.testing.assert_array_equal(est.predict_proba(X_OK), proba)
 
 
 def test_docs_list_every_case():

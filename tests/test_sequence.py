@@ -26,6 +26,12 @@ sequences = st.lists(st.lists(st.integers(0, 2**31 - 1), max_size=12), min_size=
 def test_matches_keras_pad_sequences(seqs, maxlen, padding, truncating, value, dtype):
     if dtype == "float32":
         seqs = [[v % 2**24 for v in s] for s in seqs]  # exactly representable
+    if maxlen is None and not any(seqs):
+        # The one deliberate difference: Keras returns an (n, 0) matrix no
+        # network can read; SequencePadder says maxlen cannot be learned.
+        with pytest.raises(ValueError, match="maxlen cannot be learned"):
+            SequencePadder(maxlen=maxlen).fit(seqs)
+        return
     ours = SequencePadder(
         maxlen=maxlen, padding=padding, truncating=truncating, value=value, dtype=dtype
     ).fit_transform(seqs)

@@ -10,6 +10,8 @@ from skrnn import LSTMClassifier, SequencePadder, TextVectorizer
 
 from .conftest import LABELS, TEXTS
 
+pytestmark = pytest.mark.slow
+
 keras = pytest.importorskip("keras")
 psutil = pytest.importorskip("psutil")
 
