@@ -10,10 +10,10 @@ baselines in one run and writes a table into docs/benchmarks.md.
 import argparse
 import json
 
+from _common import data_home, machine, write_section
 from sklearn.metrics import accuracy_score
 from sklearn.pipeline import make_pipeline
 
-from _common import data_home, machine, write_section
 
 def _variant(base, clf=(), **config):
     """``base`` with ``config`` replaced and ``clf`` (classifier parameters) added."""
@@ -80,8 +80,10 @@ CONFIGS["bilstm-bigrams-maxlen-2000"] = _variant(CONFIGS["bilstm-bigrams"], maxl
 # Smaller batches (more, noisier steps per epoch; the decay follows samples, not steps).
 CONFIGS["lstm-bigrams-batch64"] = _variant(CONFIGS["lstm-bigrams"], {"batch_size": 64})
 CONFIGS["bilstm-bigrams-batch32"] = _variant(CONFIGS["bilstm-bigrams"], {"batch_size": 32})
-CONFIGS.update({f"lstm-batch64-seed{seed}": _variant(CONFIGS["lstm-default-decay"], {"batch_size": 64, "random_state": seed})
-                for seed in range(3)})
+CONFIGS.update({
+    f"lstm-batch64-seed{seed}": _variant(CONFIGS["lstm-default-decay"], {"batch_size": 64, "random_state": seed})
+    for seed in range(3)
+})
 CONFIGS["bilstm-bigrams-batch64-3-seeds"] = {"ensemble": [
     _variant(CONFIGS["bilstm-bigrams-batch64"], {"random_state": seed}) for seed in range(3)]}
 CONFIGS["bilstm-bigrams-batch16"] = _variant(CONFIGS["bilstm-bigrams"], {"batch_size": 16})

@@ -10,10 +10,9 @@ worker's TensorFlow thread pools buys.
 import argparse
 import time
 
+from _common import data_home, machine, write_section
 from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
-
-from _common import data_home, machine, write_section
 
 
 def search():

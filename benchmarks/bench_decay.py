@@ -16,7 +16,6 @@ import argparse
 import json
 
 import numpy as np
-
 from _common import data_home, machine, write_section
 
 PER_EPOCH = {"lstm": 0.5, "simple_rnn": 0.75}  # the old "auto" over 5 epochs

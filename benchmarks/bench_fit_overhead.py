@@ -17,7 +17,6 @@ import statistics
 import time
 
 import numpy as np
-
 from _common import data_home, epoch_clock, machine, write_section
 
 
@@ -29,8 +28,7 @@ def main():
 
     import tensorflow as tf
 
-    from skrnn import LSTMClassifier, SequencePadder, TextVectorizer
-    from skrnn import _batching
+    from skrnn import LSTMClassifier, SequencePadder, TextVectorizer, _batching
     from skrnn.datasets import load_imdb
 
     X, y = load_imdb("train", data_home=data_home(), return_X_y=True, shuffle=True, random_state=0)

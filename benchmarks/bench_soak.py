@@ -12,7 +12,6 @@ import sys
 import time
 
 import psutil
-
 from _common import REPO, machine, write_section
 
 sys.path.insert(0, str(REPO))

@@ -26,7 +26,6 @@ import tempfile
 import time
 
 import numpy as np
-
 from _common import data_home, epoch_clock, machine, peak_rss_mib, write_section
 
 N_TRAIN, MAXLEN, VOCAB = 20000, 500, 10000
@@ -128,7 +127,7 @@ def predict_speed(pipelines, X_test, repeats):
     times = {"lstm": [], "tfidf": []}
     for _ in range(repeats):
         for name in times:
-            times[name].append(timed(lambda: pipelines[name].predict_proba(X_test)))
+            times[name].append(timed(lambda name=name: pipelines[name].predict_proba(X_test)))
     return times
 
 

@@ -14,17 +14,12 @@ def parser(doc):
 
 
 def imdb(args, n_quick=600):
-    """IMDB train and test; in quick mode a stratified sample of n_quick each."""
-    from sklearn.model_selection import train_test_split
+    """IMDB train and test; in quick mode a stratified sample of n_quick and n_quick // 2."""
+    from skrnn.datasets import load_imdb_sample
 
-    from skrnn.datasets import load_imdb
-
-    X_train, y_train = load_imdb("train", data_home=args.data, return_X_y=True, shuffle=True, random_state=0)
-    X_test, y_test = load_imdb("test", data_home=args.data, return_X_y=True, shuffle=True, random_state=0)
-    if not args.full:
-        X_train, _, y_train, _ = train_test_split(X_train, y_train, train_size=n_quick, stratify=y_train, random_state=0)
-        X_test, _, y_test, _ = train_test_split(X_test, y_test, train_size=n_quick // 2, stratify=y_test, random_state=0)
-    return X_train, y_train, X_test, y_test
+    if args.full:
+        return load_imdb_sample(data_home=args.data)
+    return load_imdb_sample(n_quick, n_test=n_quick // 2, data_home=args.data)
 
 
 def out_dir(args):

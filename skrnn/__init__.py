@@ -5,9 +5,9 @@ IMDB loader import without TensorFlow; the classifiers, which need Keras and
 TensorFlow, are imported on first use.
 """
 
+from . import datasets
 from ._sequence import SequencePadder
 from ._text import TextVectorizer
-from . import datasets
 
 __version__ = "0.1.0"
 

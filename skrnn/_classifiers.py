@@ -427,7 +427,7 @@ class _BaseRNNClassifier(KerasClassifierCompat):
                     f"{min(widths)} to {max(widths)}); pad them to one length "
                     "with SequencePadder first."
                 )
-        if getattr(X, "dtype", None) == object:
+        if getattr(X, "dtype", None) is not None and X.dtype == object:
             try:
                 X = np.asarray(X).astype(np.float64)
             except (TypeError, ValueError) as exc:
@@ -476,8 +476,10 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         return y
 
     def _check_validation_data(self, validation_data):
-        """``validation_data`` as ``(X_val, y_val, sample_weight_val or None)``,
-        checked and encoded like the training data."""
+        """Check and encode ``validation_data`` like the training data.
+
+        Returns ``(X_val, y_val, sample_weight_val or None)``.
+        """
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
             raise ValueError(
                 "validation_data must be a tuple (X_val, y_val) or (X_val, y_val, "
@@ -582,8 +584,11 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         return self
 
     def _fit_arguments(self, kwargs):
-        """``keras.Model.fit``'s arguments: the estimator's, then the routed
-        ``fit__*`` parameters, then ``fit``'s own keyword arguments."""
+        """Collect ``keras.Model.fit``'s arguments.
+
+        The estimator's own, then the routed ``fit__*`` parameters, then
+        ``fit``'s keyword arguments, each overriding the one before.
+        """
         fit_args = route_params(self.get_params(), destination="fit", pass_filter=self._fit_kwargs)
         fit_args = {k: v for k, v in fit_args.items() if not k.startswith("callbacks")}
         fit_args.update(kwargs)
@@ -636,8 +641,11 @@ class _BaseRNNClassifier(KerasClassifierCompat):
             self.history_[key] += [float(v) for v in values]
 
     def _split_validation(self, X, y, sample_weight, validation_split, validation_data):
-        """``(train, validation)``, each ``(X, y, sample_weight)``; validation
-        is None when nothing is validated."""
+        """Split the training rows from the validation rows.
+
+        Returns ``(train, validation)``, each ``(X, y, sample_weight)``;
+        validation is None when nothing is validated.
+        """
         if validation_data is not None:
             if validation_split:
                 raise ValueError(

@@ -25,15 +25,12 @@ def _positive(text):
 
 
 def _models(text):
-    from .compare import MODELS
+    from .compare import check_model_names
 
-    names = [n.strip() for n in text.split(",") if n.strip()]
-    unknown = [n for n in names if n not in MODELS]
-    if unknown or not names:
-        raise argparse.ArgumentTypeError(
-            f"unknown model(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(MODELS)}"
-        )
-    return names
+    try:
+        return check_model_names(n.strip() for n in text.split(",") if n.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser():

@@ -52,9 +52,11 @@ class KerasClassifierCompat(KerasClassifier):
 
 
 def release_keras_state():
-    """Free what earlier models left in Keras' global state (a grid search
-    builds hundreds), keeping a seed the user set with
-    ``keras.utils.set_random_seed``. Fitted models keep working."""
+    """Free what earlier models left in Keras' global state.
+
+    A grid search builds hundreds of models. A seed the user set with
+    ``keras.utils.set_random_seed`` is kept; fitted models keep working.
+    """
     import keras
     from keras.src.backend.common import global_state
     from keras.src.utils.rng_utils import GLOBAL_RANDOM_SEED

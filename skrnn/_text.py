@@ -97,7 +97,7 @@ def _word_ngrams(words, min_n, max_n):
 
 
 class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
-    """Turn raw documents into sequences of integer token ids.
+    r"""Turn raw documents into sequences of integer token ids.
 
     The Keras-style counterpart of scikit-learn's ``CountVectorizer``: instead
     of a bag of words it keeps the order of the tokens, which is what a
@@ -118,7 +118,7 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
     strip_html : bool, default=True
         Replace HTML tags such as ``<br />`` (common in IMDB reviews) by a
         space before tokenizing.
-    token_pattern : str, default=r"(?u)\\b\\w[\\w']*\\b"
+    token_pattern : str, default=r"(?u)\b\w[\w']*\b"
         Regular expression for a token. The default keeps one-letter words
         and inner apostrophes. Ignored when ``tokenizer`` is given.
     tokenizer : callable or None, default=None
@@ -213,8 +213,10 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
 
     # -- analysis --------------------------------------------------------
     def build_analyzer(self):
-        """Return the callable ``str -> list of str`` used to tokenize (with
-        ``ngram_range``, the words and n-grams in sequence order)."""
+        """Return the callable ``str -> list of str`` used to tokenize.
+
+        With ``ngram_range``, it returns the words and n-grams in sequence order.
+        """
         words = self._build_word_tokenizer()
         min_n, max_n = self._ngram_range()
         if (min_n, max_n) == (1, 1):
@@ -259,8 +261,11 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         return int(rng[0]), int(rng[1])
 
     def _tokenize_all(self, docs):
-        """Tokens of each document, and (with n-grams) a flat boolean array
-        marking the n-grams of two or more words, else None."""
+        """Tokenize every document.
+
+        Returns the tokens of each document, and (with n-grams) a flat
+        boolean array marking the n-grams of two or more words, else None.
+        """
         analyze = self._build_word_tokenizer()
         tokens = [analyze(doc) for doc in docs]
         if self.tokenizer is not None:
@@ -391,8 +396,11 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         return self._split(flat, lengths, is_ngram)
 
     def _split(self, flat, lengths, is_ngram=None):
-        """Drop OOV ids (of unknown n-grams; of unknown words too with
-        ``oov="drop"``), then cut the flat ids into per-document views."""
+        """Drop OOV ids, then cut the flat ids into per-document views.
+
+        The ids dropped are those of unknown n-grams, and of unknown words
+        too with ``oov="drop"``.
+        """
         if self.oov == "drop" or is_ngram is not None:
             keep = flat != OOV_ID
             if self.oov != "drop":

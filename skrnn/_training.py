@@ -77,8 +77,7 @@ def resolve_learning_rate_decay(setting, *, cell_factor, learning_rate, n_train,
 
 
 def decay_callback(factor):
-    """A Keras callback that multiplies the optimizer's rate by ``factor``
-    after every epoch."""
+    """Make a Keras callback that multiplies the rate by ``factor`` after every epoch."""
     import keras
 
     class DecayLearningRate(keras.callbacks.Callback):
@@ -90,8 +89,10 @@ def decay_callback(factor):
 
 
 def early_stopping_callback(patience):
-    """Stop when ``val_loss`` has not improved for ``patience`` epochs and
-    restore the best weights."""
+    """Make a callback that stops when ``val_loss`` stalls and restores the best weights.
+
+    It stops when ``val_loss`` has not improved for ``patience`` epochs.
+    """
     import keras
 
     return keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)

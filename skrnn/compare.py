@@ -13,72 +13,161 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["MODELS", "DEFAULT_MODELS", "make_model", "run_comparison", "ComparisonResult"]
+__all__ = [
+    "MODELS",
+    "DEFAULT_MODELS",
+    "ModelSpec",
+    "check_model_names",
+    "make_model",
+    "run_comparison",
+    "ComparisonResult",
+    "timed",
+]
 
-#: Model names and what they are.
-MODELS = {
-    "tfidf-unigram": "TF-IDF (unigrams, min_df=2, sublinear tf) + LogisticRegression(C=4)",
-    "tfidf-bigram": "TF-IDF (1-2-grams, min_df=2, sublinear tf) + LogisticRegression(C=10)",
-    "simple_rnn": "TextVectorizer -> SequencePadder -> SimpleRNNClassifier",
-    "lstm": "TextVectorizer -> SequencePadder -> LSTMClassifier",
-    "gru": "TextVectorizer -> SequencePadder -> GRUClassifier",
-    "bilstm": "TextVectorizer -> SequencePadder -> LSTMClassifier(bidirectional=True)",
-    "lstm-bigrams": "TextVectorizer(ngram_range=(1, 2)) -> SequencePadder -> LSTMClassifier "
-                    "(words and bigrams: 6x the vocabulary, 2x maxlen)",
-}
-DEFAULT_MODELS = ("tfidf-unigram", "tfidf-bigram", "simple_rnn", "lstm", "lstm-bigrams")
-RNN_MODELS = ("simple_rnn", "lstm", "gru", "bilstm", "lstm-bigrams")
 #: Bigram models share the vocabulary and the sequence between words and
 #: bigrams: they get this many times ``max_features``, and twice ``maxlen``.
 BIGRAM_VOCABULARY_FACTOR = 6
 
 
-def make_model(name, *, epochs=5, max_features=10000, maxlen=500, random_state=0, callbacks=None, validation_split=0.1):
-    """The pipeline ``skrnn compare`` trains under ``name`` (see :data:`MODELS`)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
+@dataclass(frozen=True)
+class ModelSpec:
+    """One model of the registry: what it is, its kind and how to build it.
 
-    from . import SequencePadder, TextVectorizer
+    Attributes
+    ----------
+    description : str
+        One line for reports and ``--help``.
+    kind : {"tfidf", "rnn"}
+        A TF-IDF baseline or a recurrent pipeline (which trains for epochs
+        and reports a history).
+    build : callable
+        ``build(epochs=..., max_features=..., maxlen=..., random_state=...,
+        callbacks=..., validation_split=...)`` -> an unfitted ``Pipeline``;
+        a TF-IDF baseline ignores the recurrent settings.
+    """
 
-    if name == "tfidf-unigram":
+    description: str
+    kind: str
+    build: Callable = field(repr=False)
+
+
+def _tfidf(ngram_range, C):
+    def build(**_):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+
         return make_pipeline(
-            TfidfVectorizer(min_df=2, sublinear_tf=True),
-            LogisticRegression(C=4, max_iter=1000),
+            TfidfVectorizer(ngram_range=ngram_range, min_df=2, sublinear_tf=True),
+            LogisticRegression(C=C, max_iter=1000),
         )
-    if name == "tfidf-bigram":
-        return make_pipeline(
-            TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
-            LogisticRegression(C=10, max_iter=1000),
-        )
-    if name not in RNN_MODELS:
-        raise ValueError(f"Unknown model {name!r}; choose from {', '.join(MODELS)}.")
-    from . import GRUClassifier, LSTMClassifier, SimpleRNNClassifier
 
-    cls = {"simple_rnn": SimpleRNNClassifier, "lstm": LSTMClassifier, "gru": GRUClassifier,
-           "bilstm": LSTMClassifier, "lstm-bigrams": LSTMClassifier}[name]
-    extra = {"bidirectional": True} if name == "bilstm" else {}
-    if name == "lstm-bigrams":
-        vectorizer = TextVectorizer(max_features=max_features * BIGRAM_VOCABULARY_FACTOR, ngram_range=(1, 2))
-        maxlen = 2 * maxlen
-    else:
-        vectorizer = TextVectorizer(max_features=max_features)
-    return make_pipeline(
-        vectorizer,
-        SequencePadder(maxlen=maxlen),
-        cls(
-            epochs=epochs,
-            validation_split=validation_split,
-            random_state=random_state,
-            callbacks=callbacks,
-            **extra,
-        ),
-    )
+    return build
+
+
+def _rnn(classifier, *, bidirectional=False, bigrams=False):
+    def build(*, epochs=5, max_features=10000, maxlen=500, random_state=0, callbacks=None, validation_split=0.1):
+        from sklearn.pipeline import make_pipeline
+
+        import skrnn
+
+        if bigrams:
+            vectorizer = skrnn.TextVectorizer(
+                max_features=max_features * BIGRAM_VOCABULARY_FACTOR, ngram_range=(1, 2)
+            )
+            maxlen = 2 * maxlen
+        else:
+            vectorizer = skrnn.TextVectorizer(max_features=max_features)
+        extra = {"bidirectional": True} if bidirectional else {}
+        return make_pipeline(
+            vectorizer,
+            skrnn.SequencePadder(maxlen=maxlen),
+            getattr(skrnn, classifier)(
+                epochs=epochs, validation_split=validation_split, random_state=random_state,
+                callbacks=callbacks, **extra,
+            ),
+        )
+
+    return build
+
+
+#: Every model ``skrnn compare`` can train, by name.
+MODELS = {
+    "tfidf-unigram": ModelSpec(
+        "TF-IDF (unigrams, min_df=2, sublinear tf) + LogisticRegression(C=4)", "tfidf", _tfidf((1, 1), 4)),
+    "tfidf-bigram": ModelSpec(
+        "TF-IDF (1-2-grams, min_df=2, sublinear tf) + LogisticRegression(C=10)", "tfidf", _tfidf((1, 2), 10)),
+    "simple_rnn": ModelSpec(
+        "TextVectorizer -> SequencePadder -> SimpleRNNClassifier", "rnn", _rnn("SimpleRNNClassifier")),
+    "lstm": ModelSpec("TextVectorizer -> SequencePadder -> LSTMClassifier", "rnn", _rnn("LSTMClassifier")),
+    "gru": ModelSpec("TextVectorizer -> SequencePadder -> GRUClassifier", "rnn", _rnn("GRUClassifier")),
+    "bilstm": ModelSpec(
+        "TextVectorizer -> SequencePadder -> LSTMClassifier(bidirectional=True)", "rnn",
+        _rnn("LSTMClassifier", bidirectional=True)),
+    "lstm-bigrams": ModelSpec(
+        "TextVectorizer(ngram_range=(1, 2)) -> SequencePadder -> LSTMClassifier "
+        "(words and bigrams: 6x the vocabulary, 2x maxlen)", "rnn", _rnn("LSTMClassifier", bigrams=True)),
+}
+DEFAULT_MODELS = ("tfidf-unigram", "tfidf-bigram", "simple_rnn", "lstm", "lstm-bigrams")
+
+
+def check_model_names(names):
+    """Return ``names`` as a list, or raise ``ValueError`` naming the unknown ones.
+
+    Parameters
+    ----------
+    names : iterable of str
+        Model names, each a key of :data:`MODELS`.
+
+    Returns
+    -------
+    names : list of str
+
+    Examples
+    --------
+    >>> check_model_names(["lstm", "tfidf-bigram"])
+    ['lstm', 'tfidf-bigram']
+    """
+    names = list(names)
+    unknown = [name for name in names if name not in MODELS]
+    if unknown or not names:
+        raise ValueError(
+            f"unknown model(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(MODELS)}"
+        )
+    return names
+
+
+def make_model(name, **settings):
+    """Build the pipeline ``skrnn compare`` trains under ``name``.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`MODELS`.
+    **settings
+        ``epochs``, ``max_features``, ``maxlen``, ``random_state``,
+        ``callbacks``, ``validation_split`` (recurrent models only).
+
+    Returns
+    -------
+    pipeline : sklearn.pipeline.Pipeline
+        Unfitted.
+    """
+    (name,) = check_model_names([name])
+    return MODELS[name].build(**settings)
+
+
+def timed(fn):
+    """Call ``fn()``; return its result and the seconds it took (``time.perf_counter``)."""
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
 
 
 @dataclass
@@ -124,12 +213,9 @@ def timed_fit_predict(model, X_train, y_train, X_test):
     proba : ndarray of shape (n_test,)
     fit_seconds, predict_seconds : float
     """
-    start = time.perf_counter()
-    model.fit(X_train, y_train)
-    fit_seconds = time.perf_counter() - start
-    start = time.perf_counter()
-    proba = model.predict_proba(X_test)[:, 1]
-    return proba, fit_seconds, time.perf_counter() - start
+    _, fit_seconds = timed(lambda: model.fit(X_train, y_train))
+    proba, predict_seconds = timed(lambda: model.predict_proba(X_test)[:, 1])
+    return proba, fit_seconds, predict_seconds
 
 
 def _trainable_params(pipeline):
@@ -151,15 +237,6 @@ def _versions():
         if module is not None:
             versions[name] = getattr(module, "__version__", "?")
     return versions
-
-
-def _subsample(X, y, n, seed):
-    if n is None or n >= len(X):
-        return X, y
-    from sklearn.model_selection import train_test_split
-
-    X_s, _, y_s, _ = train_test_split(X, y, train_size=n, stratify=y, random_state=seed)
-    return X_s, y_s
 
 
 def run_comparison(
@@ -206,37 +283,35 @@ def run_comparison(
     from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
 
     from ._progress import Progress
-    from .datasets import load_imdb
+    from .datasets import load_imdb_sample
 
-    unknown = [m for m in models if m not in MODELS]
-    if unknown:
-        raise ValueError(f"Unknown model(s) {', '.join(unknown)}; choose from {', '.join(MODELS)}.")
+    models = check_model_names(models)
     progress = progress or Progress()
     out = Path(out)
     progress.line(f"Loading IMDB from {data if data is not None else 'the data home'} ...")
-    X_train, y_train = load_imdb("train", data_home=data, return_X_y=True, shuffle=True, random_state=random_state)
-    X_test, y_test = load_imdb("test", data_home=data, return_X_y=True, shuffle=True, random_state=random_state)
-    X_train, y_train = _subsample(X_train, y_train, sample, random_state)
-    X_test, y_test = _subsample(X_test, y_test, sample, random_state)
+    X_train, y_train, X_test, y_test = load_imdb_sample(
+        sample, data_home=data, random_state=random_state, verbose=True
+    )
     progress.line(f"{len(X_train):,} training and {len(X_test):,} test reviews.")
 
     results = []
     for name in models:
-        callbacks = [progress.keras_callback(name, epochs)] if name in RNN_MODELS else None
+        rnn = MODELS[name].kind == "rnn"
+        callbacks = [progress.keras_callback(name, epochs)] if rnn else None
         pipeline = make_model(
             name, epochs=epochs, max_features=max_features, maxlen=maxlen,
             random_state=random_state, callbacks=callbacks,
         )
-        progress.line(f"[{name}] fitting: {MODELS[name]}")
+        progress.line(f"[{name}] fitting: {MODELS[name].description}")
         proba, fit_seconds, predict_seconds = timed_fit_predict(pipeline, X_train, y_train, X_test)
         pred = (proba >= 0.5).astype(int)
         final = pipeline[-1]
         history = {k: list(v) for k, v in getattr(final, "history_", {}).items()}
-        if name in RNN_MODELS:
+        if rnn:
             final.set_params(callbacks=None)  # the progress callback is not part of the model
         result = ModelResult(
             name=name,
-            description=MODELS[name],
+            description=MODELS[name].description,
             accuracy=float(accuracy_score(y_test, pred)),
             f1=float(f1_score(y_test, pred)),
             roc_auc=float(roc_auc_score(y_test, proba)),

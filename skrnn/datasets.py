@@ -2,9 +2,9 @@
 
 ``load_imdb`` reads the official layout ``aclImdb/{train,test}/{pos,neg}/
 <id>_<rating>.txt`` from an extracted folder or straight from a ``.tar.gz``
-archive (reading the 50,000 labeled reviews from the 28 MB archive takes a
-few seconds, so nothing is extracted or cached on disk), and downloads the
-official archive when no copy is found.
+archive (reading the 50,000 labeled reviews from an archive takes a few
+seconds, so nothing is extracted or cached on disk), and downloads the
+official archive (84 MB) when no copy is found.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
-__all__ = ["load_imdb", "download_imdb", "get_data_home", "IMDB_URL", "IMDB_SHA256"]
+__all__ = ["load_imdb", "load_imdb_sample", "download_imdb", "get_data_home", "IMDB_URL", "IMDB_SHA256"]
 
 #: Where the official archive is downloaded from.
 IMDB_URL = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
@@ -359,3 +359,43 @@ def load_imdb(
         ids=ids,
         DESCR=DESCR,
     )
+
+
+def load_imdb_sample(n=None, *, n_test=None, data_home=None, random_state=0, verbose=False):
+    """IMDB train and test, shuffled, each cut to a stratified sample.
+
+    The one way ``skrnn compare --sample``, the examples, the benchmarks and
+    the tests draw their IMDB subsets, so that the same ``n`` and
+    ``random_state`` always give the same reviews.
+
+    Parameters
+    ----------
+    n : int or None, default=None
+        Training reviews to keep (a stratified sample); ``None`` keeps all
+        25,000.
+    n_test : int or None, default=None
+        Test reviews to keep; ``None`` is ``n``.
+    data_home : str or path-like, default=None
+        As in :func:`load_imdb`.
+    random_state : int, default=0
+        Seed of the shuffle and of the sample.
+    verbose : bool, default=False
+        As in :func:`load_imdb`.
+
+    Returns
+    -------
+    X_train, y_train, X_test, y_test : lists of str and ndarrays of int
+    """
+    from sklearn.model_selection import train_test_split
+
+    n_test = n if n_test is None else n_test
+    splits = []
+    for subset, size in (("train", n), ("test", n_test)):
+        X, y = load_imdb(
+            subset, data_home=data_home, return_X_y=True, shuffle=True, random_state=random_state,
+            verbose=verbose,
+        )
+        if size is not None and size < len(X):
+            X, _, y, _ = train_test_split(X, y, train_size=size, stratify=y, random_state=random_state)
+        splits += [X, y]
+    return tuple(splits)

@@ -28,8 +28,10 @@ LABELS = LABELS * 6
 
 
 def pytest_collection_modifyitems(items):
-    """Tests that read the real IMDB data, and the pages' examples (whole
-    workflows, docs/*.md), are slow: mark them so."""
+    """Mark the slow tests: those that read the real IMDB data, and the pages' examples.
+
+    The pages' examples (docs/*.md) are whole workflows.
+    """
     for item in items:
         reads_imdb = {"imdb_home", "imdb_sample"} & set(getattr(item, "fixturenames", ()))
         if reads_imdb or str(item.path).endswith(".md"):
@@ -73,16 +75,6 @@ def imdb_home():
 @pytest.fixture(scope="session")
 def imdb_sample(imdb_home):
     """A small stratified IMDB sample: 600 train and 300 test reviews."""
-    from sklearn.model_selection import train_test_split
+    from skrnn.datasets import load_imdb_sample
 
-    from skrnn.datasets import load_imdb
-
-    X_train, y_train = load_imdb("train", data_home=imdb_home, return_X_y=True)
-    X_test, y_test = load_imdb("test", data_home=imdb_home, return_X_y=True)
-    X_train, _, y_train, _ = train_test_split(
-        X_train, y_train, train_size=600, stratify=y_train, random_state=0
-    )
-    X_test, _, y_test, _ = train_test_split(
-        X_test, y_test, train_size=300, stratify=y_test, random_state=0
-    )
-    return X_train, y_train, X_test, y_test
+    return load_imdb_sample(600, n_test=300, data_home=imdb_home)

@@ -3,7 +3,6 @@ import random
 import subprocess
 import sys
 import textwrap
-from types import SimpleNamespace
 
 import joblib
 import numpy as np
@@ -65,7 +64,9 @@ def test_roc_auc_scoring_works():
     scores = cross_val_score(tiny_pipeline(), TEXTS, LABELS, cv=cv, scoring="roc_auc")
     texts, labels = np.array(TEXTS, dtype=object), np.array(LABELS)
     by_hand = [
-        roc_auc_score(labels[test] == "pos", tiny_pipeline().fit(texts[train], labels[train]).predict_proba(texts[test])[:, 1])
+        roc_auc_score(
+            labels[test] == "pos", tiny_pipeline().fit(texts[train], labels[train]).predict_proba(texts[test])[:, 1]
+        )
         for train, test in cv.split(texts, labels)
     ]
     np.testing.assert_allclose(scores, by_hand)  # the scorer used predict_proba's positive column

@@ -101,7 +101,8 @@ CASES = [
     ("validation-split-singleton-class", fit_rnn(np.tile(X_OK, (3, 1))[:9], [0, 1] * 4 + [2], validation_split=0.4),
      ValueError, r"class 2 has 1 \(class counts"),
     ("validation-data-and-split", lambda: LSTMClassifier(**TINY, validation_split=0.5).fit(
-        X_OK, Y_OK, validation_data=(X_OK, Y_OK)), ValueError, r"validation_data and validation_split=0.5 were both given"),
+        X_OK, Y_OK, validation_data=(X_OK, Y_OK)), ValueError,
+     r"validation_data and validation_split=0.5 were both given"),
     ("validation-data-unseen-label", lambda: LSTMClassifier(**TINY).fit(
         X_OK, Y_OK, validation_data=(X_OK, [0, 1, 2, 1])), ValueError, r"validation_data holds labels.*\[2\]"),
     ("validation-data-not-a-pair", lambda: LSTMClassifier(**TINY).fit(X_OK, Y_OK, validation_data=X_OK), ValueError,
@@ -119,7 +120,8 @@ CASES = [
      r"Sparse data is not supported.*X.toarray\(\)"),
     ("sequences-all-empty", pad([[], []]), ValueError, r"Every one of the 2 sequences.*is empty.*pass maxlen"),
     ("sequences-1d-array", pad(np.array([3, 4, 5])), ValueError, r"1-D array of shape \(3,\)\. Reshape your data"),
-    ("sequence-object-not-numbers", pad([[1, {"a": 1}]]), TypeError, r"Sequence 0 .* holds a value that is not a number"),
+    ("sequence-object-not-numbers", pad([[1, {"a": 1}]]), TypeError,
+     r"Sequence 0 .* holds a value that is not a number"),
     # the loader
     ("imdb-subset-unknown", lambda: load_imdb("dev"), ValueError, r"subset"),
     ("imdb-missing-offline", lambda: load_imdb(data_home="/nonexistent/skrnn", download_if_missing=False),

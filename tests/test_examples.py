@@ -9,7 +9,9 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-EXAMPLES = sorted(p for p in (Path(__file__).resolve().parents[1] / "examples").glob("*.py") if not p.name.startswith("_"))
+EXAMPLES = sorted(
+    p for p in (Path(__file__).resolve().parents[1] / "examples").glob("*.py") if not p.name.startswith("_")
+)
 
 
 @pytest.mark.parametrize("script", EXAMPLES, ids=[p.stem for p in EXAMPLES])

@@ -9,7 +9,6 @@ from keras import layers
 
 from skrnn._model import LengthPooling, PackTokens, ReverseWithin, build_rnn_model
 
-
 #: Keras' own layers, the reference (skrnn's CELLS run LSTM and SimpleRNN faster).
 KERAS_CELLS = {"simple_rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
 
