@@ -12,19 +12,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
-#: A tiny sentiment corpus: two clear classes, with HTML and punctuation.
-TEXTS = [
-    "A great film, I loved it!",
-    "Wonderful acting and a great story<br />really moving",
-    "Loved every minute: brilliant and funny.",
-    "Brilliant, wonderful, great.",
-    "An awful film; I hated it.",
-    "Terrible acting and a boring story<br />really dull",
-    "Hated every minute: awful and boring.",
-    "Boring, terrible, awful.",
-] * 6
-LABELS = ["pos"] * 4 + ["neg"] * 4
-LABELS = LABELS * 6
 
 
 def pytest_collection_modifyitems(items):

@@ -25,29 +25,9 @@ from sklearn.pipeline import make_pipeline
 
 from skrnn import GRUClassifier, LSTMClassifier, SequencePadder, SimpleRNNClassifier, TextVectorizer
 
-from .conftest import LABELS, TEXTS
+from .helpers import CLASSIFIERS, LABELS, TEXTS, TINY, tiny_pipeline, token_data
 
 keras = pytest.importorskip("keras")
-CLASSIFIERS = [SimpleRNNClassifier, LSTMClassifier, GRUClassifier]
-# run_eagerly: tiny models train faster without tf.function tracing; the
-# graph path is covered by the tests that set run_eagerly=False.
-TINY = dict(embedding_dim=8, units=8, epochs=2, batch_size=16, random_state=0, run_eagerly=True)
-
-
-def tiny_pipeline(cls=LSTMClassifier, **params):
-    return make_pipeline(TextVectorizer(), SequencePadder(maxlen=12), cls(**{**TINY, **params}))
-
-
-def token_data(n=60, steps=10, seed=0):
-    rng = np.random.RandomState(seed)
-    X = rng.randint(2, 30, size=(n, steps))
-    lengths = rng.randint(0, steps + 1, size=n)
-    for i, length in enumerate(lengths):
-        X[i, : steps - length] = 0  # pre-padding
-    y = (X.sum(axis=1) % 2).astype(int)
-    return X, y
-
-
 # -- the scikeras / scikit-learn >= 1.6 compatibility fix -----------------------------
 @pytest.mark.parametrize("cls", CLASSIFIERS)
 def test_is_classifier_and_stratified_cv(cls):
@@ -332,8 +312,7 @@ def test_calibrated_and_voting_classifiers():
 FIT_SCRIPT = textwrap.dedent(
     """
     import sys, numpy as np
-    from tests.test_classifiers import tiny_pipeline
-    from tests.conftest import TEXTS, LABELS
+    from tests.helpers import LABELS, TEXTS, tiny_pipeline
     np.save(sys.argv[1], tiny_pipeline(dropout=0.2, run_eagerly=False).fit(TEXTS, LABELS).predict_proba(TEXTS))
     """
 )
@@ -376,7 +355,7 @@ def _repo():
 LOAD_SCRIPT = textwrap.dedent(
     """
     import sys, pickle, joblib, numpy as np
-    from tests.conftest import TEXTS
+    from tests.helpers import TEXTS
     path, kind, out = sys.argv[1:]
     model = joblib.load(path) if kind == "joblib" else pickle.load(open(path, "rb"))
     np.save(out, model.predict_proba(TEXTS))

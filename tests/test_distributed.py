@@ -9,7 +9,7 @@ from sklearn.pipeline import make_pipeline
 
 from skrnn import LSTMClassifier, SequencePadder, TextVectorizer
 
-from .conftest import LABELS, TEXTS
+from .helpers import LABELS, TEXTS
 
 pytestmark = pytest.mark.slow
 
@@ -41,7 +41,6 @@ def test_grid_search_on_a_local_dask_cluster_matches_sequential(imdb_sample):
             assert set(threads.values()) == {1}
         with joblib.parallel_backend("dask"):
             on_cluster = search().fit(X, y)
-    print(on_cluster.cv_results_["mean_test_score"], sequential.cv_results_["mean_test_score"])
     assert on_cluster.best_params_ == sequential.best_params_
     np.testing.assert_array_equal(on_cluster.cv_results_["mean_test_score"],
                                   sequential.cv_results_["mean_test_score"])

@@ -12,7 +12,7 @@ from sklearn.exceptions import NotFittedError
 from skrnn import GRUClassifier, LSTMClassifier, SequencePadder, SimpleRNNClassifier, TextVectorizer
 from skrnn.datasets import load_imdb
 
-from .conftest import TEXTS
+from .helpers import TEXTS
 
 X_OK = np.array([[0, 2, 3], [4, 5, 6], [0, 0, 7], [2, 2, 2]])
 Y_OK = np.array([0, 1, 0, 1])

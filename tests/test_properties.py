@@ -59,7 +59,7 @@ def test_one_pipeline_from_four_threads_gives_single_thread_predictions():
 
     from skrnn import LSTMClassifier
 
-    from .conftest import LABELS, TEXTS
+    from .helpers import LABELS, TEXTS
 
     pipe = make_pipeline(TextVectorizer(), SequencePadder(maxlen=12),
                          LSTMClassifier(units=8, epochs=2, random_state=0)).fit(TEXTS, LABELS)

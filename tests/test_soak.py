@@ -8,7 +8,7 @@ from sklearn.pipeline import make_pipeline
 
 from skrnn import LSTMClassifier, SequencePadder, TextVectorizer
 
-from .conftest import LABELS, TEXTS
+from .helpers import LABELS, TEXTS
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +30,6 @@ def small_pipeline(i):
 
 
 def test_thirty_fit_predict_cycles_keep_memory_and_models_bounded():
-    # (benchmarks/bench_soak.py runs the longer soak, with figures.)
     proc = psutil.Process()
     kept = small_pipeline(0).fit(TEXTS, LABELS)  # a fitted model must survive the cycles
     expected = kept.predict_proba(TEXTS)
@@ -49,4 +48,3 @@ def test_thirty_fit_predict_cycles_keep_memory_and_models_bounded():
     assert rss[30] < 300, f"RSS grew by {rss[30]:.0f} MiB over 30 fits"
     assert live_keras_models() <= models_before
     np.testing.assert_array_equal(kept.predict_proba(TEXTS), expected)
-    print(f"RSS growth: {rss[15]:.0f} MiB after 15 fits, {rss[30]:.0f} MiB after 30")

@@ -12,7 +12,7 @@ from sklearn.utils import get_tags
 
 from skrnn import SequencePadder, TextVectorizer
 
-from .conftest import TEXTS
+from .helpers import TEXTS
 
 
 def test_vocabulary_by_frequency_then_alphabet():
