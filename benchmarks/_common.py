@@ -3,11 +3,11 @@
 import os
 import platform
 import resource
-import sys
 from pathlib import Path
 
+from _results import write_results
+
 REPO = Path(__file__).resolve().parents[1]
-DOC = REPO / "docs" / "benchmarks.md"
 
 
 def data_home():
@@ -37,18 +37,15 @@ def peak_rss_mib():
 
 
 def write_section(name, markdown):
-    """Replace the section between the markers ``<!-- name -->`` and ``<!-- /name -->``."""
-    start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    block = f"{start}\n{markdown.strip()}\n{end}"
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        _, after = rest.split(end, 1)
-        text = before + block + after
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
-    print(f"(written into {DOC.relative_to(REPO)}, section {name})", file=sys.stderr)
+    """Store section ``name`` as JSON and render it into docs/benchmarks.md (see ``_results``)."""
+    write_results(name, markdown)
+
+
+def seconds(fn):
+    """The seconds ``fn()`` took."""
+    from skrnn.compare import timed
+
+    return timed(fn)[1]
 
 
 def epoch_clock():

@@ -1,10 +1,14 @@
 """Accuracy against training time on the full IMDB split (25,000 / 25,000).
 
 Trains RNN pipeline configurations and the TF-IDF + LogisticRegression
-baselines in one run and writes a table into docs/benchmarks.md.
+baselines in one run, stores the table in benchmarks/results/ and renders it
+into docs/benchmarks.md. Configurations come in named suites, one table
+each; the times are for a 2-core CPU:
 
-    python benchmarks/bench_accuracy.py                 # the default configurations
-    python benchmarks/bench_accuracy.py --only lstm-default-decay,tfidf-bigram
+    python benchmarks/bench_accuracy.py                      # --suite defaults, about 10 minutes
+    python benchmarks/bench_accuracy.py --suite bigrams      # about 10 minutes
+    python benchmarks/bench_accuracy.py --suite all          # every suite in turn: about 2.5 hours
+    python benchmarks/bench_accuracy.py --only lstm-default-decay,tfidf-bigram --section my-table
 """
 
 import argparse
@@ -40,8 +44,8 @@ _PIPELINES = {
     "lstm-classic-recipe": {"cell": "lstm", "clf": {"dropout": 0.0, "bucket_by_length": False,
                                                     "mask_padding": False}},
 }
-# Each with Keras' constant learning rate (skrnn's default until session 6) and with
-# learning_rate_decay="auto" (the default since): "<name>-constant" and "<name>-decay".
+# Each with Keras' constant learning rate and with learning_rate_decay="auto"
+# (the default): "<name>-constant" and "<name>-decay".
 CONFIGS = {
     "tfidf-unigram": {"baseline": "tfidf-unigram"},
     "tfidf-bigram": {"baseline": "tfidf-bigram"},
@@ -57,11 +61,11 @@ CONFIGS["bilstm-constant+tfidf-bigram"] = {"ensemble": [_BILSTM_CONSTANT, {"base
 CONFIGS["bilstm-3-seeds-decay"] = {"ensemble": [_variant(_BILSTM_DECAY, {"random_state": seed}) for seed in range(3)]}
 CONFIGS["bilstm-decay-lr2e-3"] = _variant(_BILSTM_DECAY, {"learning_rate": 0.002})
 CONFIGS["bilstm-decay-8-epochs"] = _variant(_BILSTM_DECAY, epochs=8)
-# For 0.89 within 10 minutes, once the faster loops made a BiLSTM epoch cheaper (session 5).
+# Larger and longer BiLSTMs.
 CONFIGS["bilstm-64-decay"] = _variant(_BILSTM_DECAY, {"embedding_dim": 64, "units": 64})
 CONFIGS["bilstm-20k-dropout0.4-decay-6-epochs"] = _variant(_BILSTM_DECAY, {"dropout": 0.4}, max_features=20000,
                                                            epochs=6)
-# Words and bigrams as tokens (TextVectorizer(ngram_range=(1, 2))): sequences about twice as long (session 6).
+# Words and bigrams as tokens (TextVectorizer(ngram_range=(1, 2))): sequences about twice as long.
 _BIGRAMS = {"ngram_range": (1, 2), "max_features": 60000, "maxlen": 1000}
 CONFIGS["lstm-bigrams"] = {"cell": "lstm", **_BIGRAMS}
 CONFIGS["bilstm-bigrams"] = {"cell": "lstm", **_BIGRAMS, "clf": {"bidirectional": True}}
@@ -93,6 +97,34 @@ CONFIGS["bilstm-bigrams-batch32-3-seeds"] = {"ensemble": [
 CONFIGS["bigram-rnns-vote"] = {"ensemble": [CONFIGS["bilstm-bigrams"], CONFIGS["lstm-bigrams"],
                                             CONFIGS["gru-bigrams"]]}
 
+#: Named suites: the docs/benchmarks.md section each writes, its configurations, and its time on 2 cores.
+SUITES = {
+    "defaults": ("accuracy-decay", "tfidf-unigram,tfidf-bigram,simple_rnn-default-decay,lstm-default-decay,"
+                 "gru-default-decay,bilstm-default-decay,bigru-default-decay,bilstm-early-stopping-decay", 10),
+    "defaults-more": ("accuracy-decay-more", "simple_rnn-seed1-decay,simple_rnn-seed2-decay,lstm-seed1-decay,"
+                      "lstm-seed2-decay,simple_rnn-early-stopping-decay,lstm-maxlen-1000-decay,"
+                      "bilstm-maxlen-1000-decay", 7),
+    "constant-rate": ("accuracy", "tfidf-unigram,tfidf-bigram,simple_rnn-default-constant,lstm-default-constant,"
+                      "gru-default-constant,bilstm-default-constant,bigru-default-constant,"
+                      "bilstm-early-stopping-constant", 10),
+    "constant-rate-more": ("accuracy-more", "simple_rnn-seed1-constant,simple_rnn-seed2-constant,"
+                           "simple_rnn-early-stopping-constant,lstm-maxlen-1000-constant,"
+                           "bilstm-maxlen-1000-constant", 6),
+    "constant-rate-lstm-seeds": ("accuracy-lstm-seeds", "lstm-seed1-constant,lstm-seed2-constant", 2),
+    "bilstm": ("accuracy-fast", "bilstm-decay-8-epochs,bilstm-decay-lr2e-3,bilstm-64-decay,"
+               "bilstm-20k-dropout0.4-decay-6-epochs,bilstm-3-seeds-decay", 17),
+    "bigrams": ("accuracy-bigrams", "lstm-bigrams,bilstm-bigrams,gru-bigrams,simple_rnn-bigrams", 10),
+    "bigrams-more": ("accuracy-bigrams-more", "tfidf-bigram,lstm-bigrams-120k-dropout0.4,"
+                     "bilstm-bigrams-120k-dropout0.4,lstm-bigrams-3-seeds", 11),
+    "bigrams-vote": ("accuracy-bigrams-vote", "lstm-bigrams-mean-pooling,bigram-rnns-vote", 9),
+    "bigrams-explore": ("accuracy-bigrams-explore", "bilstm-bigrams-batch64,bilstm-bigrams-emb64,"
+                        "bilstm-bigrams-8-epochs,bilstm-bigrams-maxlen-2000", 16),
+    "batch": ("accuracy-batch", "lstm-bigrams-batch64,bilstm-bigrams-batch32,lstm-batch64-seed0,"
+              "lstm-batch64-seed1,lstm-batch64-seed2,bilstm-bigrams-batch64-3-seeds", 20),
+    "batch-more": ("accuracy-batch-more", "tfidf-bigram,bilstm-bigrams-batch16,bilstm-bigrams-batch32-3-seeds", 17),
+    "ensembles": ("accuracy-ensembles", "bilstm-constant+tfidf-bigram,bilstm-3-seeds-constant", 10),
+}
+
 
 def build(config, epochs):
     from skrnn import GRUClassifier, LSTMClassifier, SequencePadder, SimpleRNNClassifier, TextVectorizer
@@ -116,26 +148,47 @@ def build(config, epochs):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", default=None, help="comma-separated configuration names")
+    suites = "; ".join(f"{name} (about {minutes} min)" for name, (_, _, minutes) in SUITES.items())
+    total = sum(minutes for _, _, minutes in SUITES.values())
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--suite", default=None, choices=[*SUITES, "all"],
+                        help=f"a named suite: {suites}; or all, every suite in turn (about {total // 60} hours "
+                        f"{total % 60} min). Default: defaults")
+    parser.add_argument("--only", default=None, help="comma-separated configuration names, instead of a suite")
     parser.add_argument("--epochs", type=int, default=None, help="override every RNN's epochs")
     parser.add_argument("--extra", default=None, help="JSON dict of extra configurations")
-    parser.add_argument("--section", default="accuracy", help="docs/benchmarks.md section to write")
+    parser.add_argument("--section", default=None, help="docs/benchmarks.md section --only writes (default: accuracy)")
     args = parser.parse_args()
-    from skrnn.compare import timed_fit_predict
-    from skrnn.datasets import load_imdb
-
+    if args.only and args.suite:
+        parser.error("pass --suite or --only, not both")
     configs = dict(CONFIGS)
     if args.extra:
         configs.update(json.loads(args.extra))
-    names = args.only.split(",") if args.only else list(CONFIGS)
+    if args.only:
+        unknown = [name for name in args.only.split(",") if name not in configs]
+        if unknown:
+            parser.error(f"unknown configuration(s) {', '.join(unknown)}; see CONFIGS in the script")
+        runs = [(args.section or "accuracy", args.only, f"--only {args.only}"
+                 + (f" --section {args.section}" if args.section else ""))]
+    else:
+        chosen = list(SUITES) if args.suite == "all" else [args.suite or "defaults"]
+        runs = [(SUITES[name][0], SUITES[name][1], f"--suite {name}") for name in chosen]
+    for section, names, command in runs:
+        run(section, names.split(","), command, configs, args.epochs)
+
+
+def run(section, names, command, configs, epochs_override):
+    """Train and score ``names``, then store and render ``section``."""
+    from skrnn.compare import timed_fit_predict
+    from skrnn.datasets import load_imdb
+
     home = data_home()
     X_train, y_train = load_imdb("train", data_home=home, return_X_y=True, shuffle=True, random_state=0)
     X_test, y_test = load_imdb("test", data_home=home, return_X_y=True)
     rows = []
     for name in names:
         config = configs[name]
-        epochs = args.epochs or config.get("epochs", 5)
+        epochs = epochs_override or config.get("epochs", 5)
         model = build(config, epochs)
         proba, fit_s, predict_s = timed_fit_predict(model, X_train, y_train, X_test)
         acc = accuracy_score(y_test, (proba >= 0.5).astype(int))
@@ -155,8 +208,7 @@ def main():
         print(json.dumps(row), flush=True)
     lines = [
         f"Full IMDB split: 25,000 training reviews (shuffled, seed 0), 25,000 test reviews; {machine()}.",
-        f"Command: `python benchmarks/bench_accuracy.py{' --only ' + args.only if args.only else ''}"
-        f"{' --section ' + args.section if args.section != 'accuracy' else ''}`.",
+        f"Command: `python benchmarks/bench_accuracy.py {command}`.",
         "",
         "| configuration | test accuracy | epochs run | fit s | predict s | vocabulary | maxlen | settings |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
@@ -167,7 +219,7 @@ def main():
                         else "see skrnn.compare.MODELS"))
         lines.append(f"| {r['name']} | {r['accuracy']:.4f} | {r['epochs']} | {r['fit_s']:.0f} | "
                      f"{r['predict_s']:.1f} | {r['max_features']} | {r['maxlen']} | {settings} |")
-    write_section(args.section, "\n".join(lines))
+    write_section(section, "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -1,13 +1,12 @@
-"""The learning-rate decay on the main job's sample: constant, "auto", and the old per-epoch rule.
+"""The learning-rate decay on the main job's sample: constant, "auto", and a fixed per-epoch factor.
 
 ``skrnn compare --sample 10000`` trains on 9,000 reviews (a 10 % validation
 hold-out) for 5 epochs. This trains its SimpleRNN and LSTM pipelines (the
 same sample, split and settings) with ``learning_rate_decay`` at 1.0
 (Keras' constant rate), ``"auto"`` (the default: the cell's factor per
-25,000 training samples) and the cell's factor per epoch (``"auto"`` before
-session 6: x0.5 for the LSTM, x0.75 for the SimpleRNN, whatever the data
-size), for several seeds, and writes the test accuracies into
-docs/benchmarks.md.
+25,000 training samples) and the cell's factor every epoch whatever the
+data size (x0.5 for the LSTM, x0.75 for the SimpleRNN), for several seeds,
+and stores the test accuracies (docs/benchmarks.md).
 
     python benchmarks/bench_decay.py [--seeds 0,1,2] [--sample 10000]
 """
@@ -18,7 +17,7 @@ import json
 import numpy as np
 from _common import data_home, machine, write_section
 
-PER_EPOCH = {"lstm": 0.5, "simple_rnn": 0.75}  # the old "auto" over 5 epochs
+PER_EPOCH = {"lstm": 0.5, "simple_rnn": 0.75}  # the cell's factor, every epoch
 
 
 def main():
@@ -26,13 +25,11 @@ def main():
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--sample", type=int, default=10000)
     args = parser.parse_args()
-    from skrnn.compare import _subsample, make_model
-    from skrnn.datasets import load_imdb
+    from skrnn.compare import make_model
+    from skrnn.datasets import load_imdb_sample
 
-    X, y = load_imdb("train", data_home=data_home(), return_X_y=True, shuffle=True, random_state=0)
-    X_test, y_test = load_imdb("test", data_home=data_home(), return_X_y=True, shuffle=True, random_state=0)
-    X, y = _subsample(X, y, args.sample, 0)  # as skrnn compare --sample does (random_state 0)
-    X_test, y_test = _subsample(X_test, y_test, args.sample, 0)
+    # As skrnn compare --sample does (random_state 0).
+    X, y, X_test, y_test = load_imdb_sample(args.sample, data_home=data_home(), random_state=0)
     seeds = [int(s) for s in args.seeds.split(",")]
     rows = []
     for cell in ("lstm", "simple_rnn"):

@@ -20,13 +20,10 @@ import json
 import os
 import pickle
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 
 import numpy as np
-from _common import data_home, epoch_clock, machine, peak_rss_mib, write_section
+from _common import data_home, epoch_clock, machine, peak_rss_mib, seconds, write_section
 
 N_TRAIN, MAXLEN, VOCAB = 20000, 500, 10000
 
@@ -77,12 +74,6 @@ def skrnn_model(cell, seed=0, callbacks=None, epochs=1):
                callbacks=callbacks)
 
 
-def timed(fn):
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
 def accuracy(predict_proba, X, y):
     return float(np.mean((np.asarray(predict_proba(X)).reshape(len(X), -1)[:, -1] >= 0.5) == y))
 
@@ -105,7 +96,7 @@ def train_speed(cell, epochs, Xp, y, Xp_test, y_test, seed=0):
     for _ in range(epochs):
         for side in fit:
             before = clocks[side].seconds
-            walls[side].append(timed(fit[side]))
+            walls[side].append(seconds(fit[side]))
             inside[side].append(clocks[side].seconds - before)
             accs[side].append(accuracy(predict[side], Xp_test, y_test))
     return walls, inside, accs
@@ -127,12 +118,12 @@ def predict_speed(pipelines, X_test, repeats):
     times = {"lstm": [], "tfidf": []}
     for _ in range(repeats):
         for name in times:
-            times[name].append(timed(lambda name=name: pipelines[name].predict_proba(X_test)))
+            times[name].append(seconds(lambda name=name: pipelines[name].predict_proba(X_test)))
     return times
 
 
 def predict_rss(path):
-    """Run in a fresh process: predict_proba of a pickled pipeline on the raw test reviews."""
+    """predict_proba of a pickled pipeline on the raw test reviews (run in a fresh process)."""
     from skrnn.datasets import load_imdb
 
     X_test, _ = load_imdb("test", data_home=data_home(), return_X_y=True)
@@ -141,14 +132,14 @@ def predict_rss(path):
     pipeline.predict_proba(X_test[:10])  # imports and compiled functions belong to both
     before = peak_rss_mib()
     pipeline.predict_proba(X_test)
-    print(json.dumps({"before_mib": before, "peak_rss_mib": peak_rss_mib()}))
+    return {"before_mib": before, "peak_rss_mib": peak_rss_mib()}
 
 
 def one_epoch_rss(impl, cell, path):
-    """Run in a fresh process: one training epoch on the saved padded matrix.
+    """One training epoch (run in a fresh process) on the saved padded matrix.
 
     Loading the matrix (not the text) keeps the data's share of the peak
-    small and the same for both; prints the maximum RSS before and after.
+    small and the same for both; returns the maximum RSS before and after.
     """
     data = np.load(path)
     Xp, y = data["X"], data["y"]
@@ -160,12 +151,19 @@ def one_epoch_rss(impl, cell, path):
         plain_model(cell).fit(Xp, y, epochs=1, batch_size=128, verbose=0)
     else:
         skrnn_model(cell).fit(Xp, y)
-    print(json.dumps({"before_mib": before, "peak_rss_mib": peak_rss_mib()}))
+    return {"before_mib": before, "peak_rss_mib": peak_rss_mib()}
 
 
-def rss_of(*args):
-    out = subprocess.run([sys.executable, __file__, "--rss", *args], capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def _measure(kind, *args):
+    return predict_rss(*args) if kind == "predict" else one_epoch_rss(kind, *args)
+
+
+def rss_of(kind, *args):
+    """Run a memory measurement in a fresh (spawned) process; its figures."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(1, maxtasksperchild=1) as pool:
+        return pool.apply(_measure, (kind, *args))
 
 
 def main():
@@ -175,10 +173,7 @@ def main():
     parser.add_argument("--seeds", default="0,1", help="one training run per seed for each side")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--parts", default="speed,memory", help="speed (training and prediction), memory")
-    parser.add_argument("--rss", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.rss:
-        return predict_rss(args.rss[1]) if args.rss[0] == "predict" else one_epoch_rss(*args.rss)
 
     X, y, X_test, y_test = load()
     Xp, Xp_test = matrices(X, X_test)

@@ -8,19 +8,12 @@ in one process and the medians are compared, so machine noise hits both.
 
 import argparse
 import statistics
-import time
 
-from _common import data_home, machine, write_section
+from _common import data_home, machine, seconds, write_section
 from sklearn.feature_extraction.text import CountVectorizer
 
 from skrnn import TextVectorizer
-from skrnn.datasets import _read_archive, load_imdb
-
-
-def timed(fn):
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+from skrnn.datasets import clear_cache, load_imdb
 
 
 def main():
@@ -31,8 +24,8 @@ def main():
 
     load_times = []
     for _ in range(3):
-        _read_archive.cache_clear()
-        load_times.append(timed(lambda: load_imdb("all", data_home=home)))
+        clear_cache()
+        load_times.append(seconds(lambda: load_imdb("all", data_home=home)))
     train, _ = load_imdb("train", data_home=home, return_X_y=True)
     test, _ = load_imdb("test", data_home=home, return_X_y=True)
 
@@ -44,10 +37,10 @@ def main():
             fit[name, ngram_range], transform[name, ngram_range] = [], []
         for _ in range(args.repeats):
             for name, vec in (("TextVectorizer", ours), ("CountVectorizer", theirs)):
-                fit[name, ngram_range].append(timed(lambda vec=vec: vec.fit_transform(train)))
-                transform[name, ngram_range].append(timed(lambda vec=vec: vec.transform(test)))
+                fit[name, ngram_range].append(seconds(lambda vec=vec: vec.fit_transform(train)))
+                transform[name, ngram_range].append(seconds(lambda vec=vec: vec.transform(test)))
     html = TextVectorizer()  # the default also strips HTML tags
-    html_fit = statistics.median(timed(lambda: html.fit_transform(train)) for _ in range(3))
+    html_fit = statistics.median(seconds(lambda: html.fit_transform(train)) for _ in range(3))
 
     med = {k: statistics.median(v) for k, v in fit.items()}
     med_t = {k: statistics.median(v) for k, v in transform.items()}

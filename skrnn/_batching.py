@@ -148,8 +148,7 @@ class LengthBatches:
 
         tf.data's autotuning is off: the prefetch buffer is fixed, so there
         is nothing to tune, and with it on, deleting the iterator at the end
-        of ``fit`` waited for the autotuning thread, about 10 s in most of
-        the fits measured (see :func:`_without_autotuning`).
+        of ``fit`` waited for the autotuning thread (see docs/design.md).
         """
         import tensorflow as tf
 
@@ -178,13 +177,11 @@ class LengthBatches:
 def _without_autotuning():
     """``tf.data.Options`` with autotuning off.
 
-    Measured on TensorFlow 2.21 (CPU): when ``keras.Model.fit`` returns, it
-    deletes its dataset iterator, and the iterator's destructor
-    (``RootDataset::Iterator``) waits for a thread of tf.data's autotuning
-    model (a native stack taken with py-spy during the wait shows it). In 4
-    of 5 one-epoch fits on 20,000 IMDB reviews that wait took about 10 s,
-    for epochs of 13 s; with autotuning off, none waited
-    (``benchmarks/bench_fit_overhead.py``, docs/benchmarks.md).
+    On TensorFlow 2.21 (CPU), when ``keras.Model.fit`` returns it deletes its
+    dataset iterator, and the iterator's destructor (``RootDataset::Iterator``)
+    waits for a thread of tf.data's autotuning model (a native stack taken
+    with py-spy during the wait shows it); the wait could take as long as an
+    epoch. With autotuning off there is no such thread to wait for.
     """
     import tensorflow as tf
 

@@ -62,7 +62,7 @@ _PARAMS_DOC = """
         maximum or mean of the outputs over the unmasked time steps.
         ``"auto"`` is ``"last"`` for LSTM and GRU, ``"max"`` for SimpleRNN
         (whose state forgets the start of a long review). See
-        docs/benchmarks.md for how the defaults were chosen.
+        docs/design.md for how the defaults were chosen.
     mask_padding : bool, default=True
         Leave id 0 out, so padding never reaches the recurrent state: the
         network computes what Keras masking (``mask_zero=True``) computes,

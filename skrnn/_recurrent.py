@@ -233,8 +233,8 @@ class _FastLoop:
 
     ``_loop(x, states)`` takes the (dropped-out) inputs, batch-major, and the
     initial states; it returns every step's output, batch-major, and the
-    final states. Per subclass (measured on this project's 2-core machine,
-    32 units, 226 steps; ``docs/benchmarks.md``):
+    final states. Per subclass (chosen on a 2-core CPU, 32 units, 226 steps;
+    see docs/design.md):
 
     * ``_block_rows``: run it over blocks of this many rows, several at a
       time (:func:`_by_rows`); ``None``: over the whole batch.

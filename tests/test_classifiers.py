@@ -260,7 +260,7 @@ def test_length_batches_dataset_follows_the_layout_without_autotuning():
     batches = LengthBatches(X, y, batch_size=16, shuffle=True, seed=5)
     dataset = batches.as_dataset(epochs=2, first_epoch=1)
     # Autotuning off: with it on, deleting the iterator at the end of fit
-    # waited ~10 s for tf.data's tuning thread (see _without_autotuning).
+    # waited for tf.data's tuning thread (see docs/design.md).
     assert dataset.options().autotune.enabled is False
     got = [(xb.numpy(), yb.numpy()) for xb, yb in dataset]
     expected = [rows for epoch in (1, 2) for rows in batches.layout(epoch)]

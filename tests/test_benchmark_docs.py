@@ -1,0 +1,95 @@
+"""docs/benchmarks.md is generated from benchmarks/results/*.json: they must agree.
+
+And the other pages quote no accuracy the results do not hold.
+"""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+import _results  # noqa: E402
+
+PAGE = (REPO / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+NAMES = _results.section_names()
+
+
+def test_every_section_of_the_page_has_its_results():
+    assert sorted(re.findall(r"<!-- ([\w-]+) -->", PAGE)) == NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_section_is_the_rendering_of_its_json(name):
+    assert _results.render_into_page(PAGE, name) == PAGE, (
+        f"docs/benchmarks.md's section {name} differs from benchmarks/results/{name}.json; "
+        "run python benchmarks/render_docs.py"
+    )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_section_says_its_command_and_machine(name):
+    text = " ".join(block["text"] for block in _results.load(name)["blocks"] if "text" in block)
+    scripts = re.findall(r"Command: `python (benchmarks/\w+\.py)", text)
+    assert scripts and all((REPO / script).exists() for script in scripts), name
+    assert "CPUs" in text, f"{name} does not say the machine it ran on"
+
+
+def test_render_round_trips():
+    markdown = "Intro line.\n\n| a | b |\n|---|---:|\n| x | 1.0 |\n| y | 2.0 |\nAfter."
+    assert _results.render(_results.parse(markdown)) == markdown
+    assert _results.parse(markdown)[2]["table"]["align"] == ["left", "right"]
+
+
+def _figures_in_results():
+    figures = set()
+    for name in NAMES:
+        figures |= set(re.findall(r"\b0\.\d{3,4}\b", json.dumps(_results.load(name))))
+    return {float(f) for f in figures}
+
+
+QUOTING = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md")), *sorted((REPO / "skrnn").glob("*.py"))]
+QUOTING = [p for p in QUOTING if p.name != "benchmarks.md"]
+
+
+@pytest.mark.parametrize("path", QUOTING, ids=[p.name for p in QUOTING])
+def test_quoted_accuracies_come_from_the_results(path):
+    """An accuracy-like figure (0.5xx to 0.9xxx) in prose must be a stored result, as printed or rounded.
+
+    Code (doctest output, code spans) is not prose: it computes its figures.
+    """
+    stored = _figures_in_results()
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"^\s*(>>>|\.\.\.|array\().*$", "", text, flags=re.MULTILINE)  # doctest lines
+    text = re.sub(r"^array\(.*$", "", text, flags=re.MULTILINE)
+    text = re.sub(r"`[^`\n]*`", "", text)  # code spans
+    quoted = re.findall(r"(?<![\w.])0\.[5-9]\d{2,3}(?![\d])", text)
+    tolerance = {3: 5e-4, 4: 5e-5}
+    unknown = [q for q in quoted if not any(abs(float(q) - f) <= tolerance[len(q) - 2] + 1e-12 for f in stored)]
+    assert not unknown, f"{path.name} quotes {unknown}, which no benchmark result holds"
+
+
+HISTORY = re.compile(
+    r"\b(sessions?|previous (?:round|run|build|version)|round of work|issue \d+|commit [0-9a-f]{7}|"
+    r"scratch (?:script|study|run|measurement|check)s?|not in the repository|until now)\b",
+    re.IGNORECASE,
+)
+NARRATING = [
+    REPO / "README.md",
+    *sorted((REPO / "docs").glob("*.md")),
+    *sorted((REPO / "skrnn").glob("*.py")),
+    *sorted((REPO / "benchmarks").glob("*.py")),
+    *sorted((REPO / "benchmarks" / "results").glob("*.json")),
+    *sorted((REPO / "examples").glob("*.py")),
+]
+
+
+@pytest.mark.parametrize("path", NARRATING, ids=[p.name for p in NARRATING])
+def test_no_page_or_script_narrates_work_history(path):
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("clear_session", "")  # Keras' API name, not history
+    found = sorted({m.group(0) for m in HISTORY.finditer(text)})
+    assert not found, f"{path.name} narrates work history: {found}"
