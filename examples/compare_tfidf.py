@@ -7,37 +7,22 @@ the same metrics, fit and predict time, and model size.
     python examples/compare_tfidf.py --full
 """
 
-import time
-
 from _common import imdb, parser
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, roc_auc_score
-from sklearn.pipeline import make_pipeline
 
-from skrnn import GRUClassifier, SequencePadder, TextVectorizer
+from skrnn.compare import MODELS, make_model, timed_fit_predict
 
 
 def main():
     args = parser(__doc__).parse_args()
     X_train, y_train, X_test, y_test = imdb(args)
-    models = {
-        "TF-IDF 1-2-grams + LogisticRegression": make_pipeline(
-            TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True), LogisticRegression(C=10, max_iter=1000)),
-        "TextVectorizer + SequencePadder + GRU": make_pipeline(
-            TextVectorizer(max_features=10000), SequencePadder(maxlen=500),
-            GRUClassifier(epochs=4 if args.full else 3, random_state=0)),
-    }
-    print(f"{'model':40s} {'accuracy':>8s} {'ROC AUC':>8s} {'fit s':>7s} {'predict s':>9s}")
+    # Two models of skrnn compare's registry: the TF-IDF baseline and a GRU pipeline.
+    models = {name: make_model(name, epochs=4 if args.full else 3) for name in ("tfidf-bigram", "gru")}
+    print(f"{'model':14s} {'accuracy':>8s} {'ROC AUC':>8s} {'fit s':>7s} {'predict s':>9s}  description")
     for name, model in models.items():
-        start = time.perf_counter()
-        model.fit(X_train, y_train)
-        fit_s = time.perf_counter() - start
-        start = time.perf_counter()
-        proba = model.predict_proba(X_test)[:, 1]
-        predict_s = time.perf_counter() - start
-        print(f"{name:40s} {accuracy_score(y_test, proba >= 0.5):8.3f} {roc_auc_score(y_test, proba):8.3f} "
-              f"{fit_s:7.1f} {predict_s:9.1f}")
+        proba, fit_s, predict_s = timed_fit_predict(model, X_train, y_train, X_test)
+        print(f"{name:14s} {accuracy_score(y_test, proba >= 0.5):8.3f} {roc_auc_score(y_test, proba):8.3f} "
+              f"{fit_s:7.1f} {predict_s:9.1f}  {MODELS[name].description}")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ tutorial does by hand.
 from _common import imdb, out_dir, parser
 
 from skrnn import LSTMClassifier, SequencePadder, SimpleRNNClassifier, TextVectorizer
-from skrnn._plots import plot_history
+from skrnn.compare import plot_history
 
 
 def main():

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._plots import plot_history
+
 __all__ = [
     "MODELS",
     "DEFAULT_MODELS",
@@ -28,6 +30,8 @@ __all__ = [
     "run_comparison",
     "ComparisonResult",
     "timed",
+    "timed_fit_predict",
+    "plot_history",
 ]
 
 #: Bigram models share the vocabulary and the sequence between words and

@@ -333,7 +333,7 @@ def test_same_random_state_same_model_in_and_across_processes(tmp_path):
 def test_seeding_is_scoped_to_fit():
     import os
 
-    from tensorflow.python.framework import config as tf_config
+    from skrnn._compat import op_determinism_enabled
 
     random.seed(123)
     np.random.seed(123)
@@ -342,7 +342,7 @@ def test_seeding_is_scoped_to_fit():
     np.random.seed(123)
     tiny_pipeline().fit(TEXTS, LABELS)
     assert (random.random(), np.random.rand()) == expected
-    assert not tf_config.is_op_determinism_enabled()
+    assert not op_determinism_enabled()
     assert "TF_DETERMINISTIC_OPS" not in os.environ
 
 
