@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ._plots import plot_history
+from ._stats import bootstrap_difference, corrected_resampled_ttest, mcnemar_test, paired_bootstrap
 
 __all__ = [
     "MODELS",
@@ -32,6 +33,10 @@ __all__ = [
     "timed",
     "timed_fit_predict",
     "plot_history",
+    "paired_bootstrap",
+    "bootstrap_difference",
+    "mcnemar_test",
+    "corrected_resampled_ttest",
 ]
 
 #: Bigram models share the vocabulary and the sequence between words and
@@ -176,37 +181,89 @@ def timed(fn):
 
 @dataclass
 class ModelResult:
+    """One model's figures over its seeds (and folds).
+
+    ``accuracy`` and ``macro_f1`` hold one value per seed; ``vs_baseline``
+    compares the model with the strongest TF-IDF baseline on the same test
+    rows (absent for that baseline itself).
+    """
+
     name: str
     description: str
-    accuracy: float
-    f1: float
-    roc_auc: float
+    kind: str
+    accuracy: list
+    macro_f1: list
+    roc_auc: list | None
+    per_class: dict
     fit_seconds: float
     predict_seconds: float
-    trainable_params: int
+    peak_rss_mib: float | None
+    trainable_params: int | None
+    vs_baseline: dict | None = None
     history: dict = field(default_factory=dict)
+    fold_accuracy: list = field(default_factory=list)
+
+    @property
+    def mean_accuracy(self):
+        return float(np.mean(self.accuracy))
 
 
 @dataclass
 class ComparisonResult:
+    """Everything ``skrnn compare`` measured; ``table()`` is the Markdown table."""
+
     settings: dict
     versions: dict
+    data: str
     n_train: int
     n_test: int
+    classes: list
+    baseline: str
     models: list
+    disagreement: dict | None = None
 
     def table(self):
-        """The results as a Markdown table."""
-        lines = [
-            "| model | test accuracy | F1 | ROC AUC | fit s | predict s | trainable params |",
-            "|---|---:|---:|---:|---:|---:|---:|",
-        ]
+        """The results as a Markdown table: mean ± standard deviation over seeds."""
+        binary = len(self.classes) == 2
+        cv = bool(self.settings.get("cv"))
+        head = ["model", "accuracy", "macro-F1"] + (["ROC AUC"] if binary else []) + [
+            f"vs {self.baseline} (95% CI)", "McNemar p"] + (["t-test p"] if cv else []) + [
+            "fit s", "predict s", "peak MiB"]
+        lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
         for m in self.models:
-            lines.append(
-                f"| {m.name} | {m.accuracy:.4f} | {m.f1:.4f} | {m.roc_auc:.4f} | "
-                f"{m.fit_seconds:.1f} | {m.predict_seconds:.1f} | {m.trainable_params:,} |"
-            )
+            cells = [m.name, _spread(m.accuracy), _spread(m.macro_f1)]
+            if binary:
+                cells.append(_spread(m.roc_auc) if m.roc_auc else "-")
+            vs = m.vs_baseline
+            if vs is None:
+                cells += ["(baseline)", "-"] + (["-"] if cv else [])
+            else:
+                cells.append(f"{100 * vs['difference']:+.2f} ({100 * vs['low']:+.2f} to {100 * vs['high']:+.2f})")
+                cells.append(_p(vs["mcnemar_p"]))
+                if cv:
+                    cells.append(f"{vs['t_test_p']:.3g}")
+            cells += [f"{m.fit_seconds:.1f}", f"{m.predict_seconds:.1f}",
+                      "-" if m.peak_rss_mib is None else f"{m.peak_rss_mib:,.0f}"]
+            lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines)
+
+    def verdicts(self):
+        """One sentence per model against the baseline."""
+        return [m.vs_baseline["verdict"] for m in self.models if m.vs_baseline]
+
+
+def _spread(values):
+    values = np.asarray(values, dtype=float)
+    if values.size == 1:
+        return f"{values[0]:.4f}"
+    return f"{values.mean():.4f} ± {values.std(ddof=1):.4f}"
+
+
+def _p(values):
+    values = np.asarray(values, dtype=float)
+    if values.size == 1:
+        return f"{values[0]:.3g}"
+    return f"{np.median(values):.3g} (median of {values.size})"
 
 
 def timed_fit_predict(model, X_train, y_train, X_test):
@@ -246,6 +303,10 @@ def _versions():
 def run_comparison(
     *,
     data=None,
+    test=None,
+    test_size=0.2,
+    cv=None,
+    seeds=1,
     models=DEFAULT_MODELS,
     epochs=5,
     max_features=10000,
@@ -253,30 +314,58 @@ def run_comparison(
     sample=None,
     out="skrnn-report",
     random_state=0,
+    text_column="text",
+    label_column="label",
+    encoding="utf-8",
+    resume=True,
+    ensemble=True,
     progress=None,
 ):
-    """Train every model on IMDB train, evaluate on IMDB test, write a report.
+    """Train every model on the training rows, evaluate on the test rows, write a report.
 
     Parameters
     ----------
     data : str or path-like, default=None
-        An aclImdb folder, a folder holding one, or a ``.tar.gz`` archive;
-        ``None`` uses :func:`skrnn.datasets.get_data_home`.
+        IMDB (an aclImdb folder, a folder holding one, or a ``.tar.gz``
+        archive; ``None`` uses :func:`skrnn.datasets.get_data_home`), or
+        your own labelled texts: a CSV, TSV, JSON Lines or Parquet file, or
+        a folder with one subfolder per class
+        (:func:`skrnn.datasets.load_text_dataset`).
+    test : str or path-like, default=None
+        A separate test set for your own data, in the same forms.
+    test_size : float, default=0.2
+        Without ``test`` or ``cv``: a stratified hold-out of your data.
+    cv : int, default=None
+        Stratified K-fold cross-validation of your data instead.
+    seeds : int, default=1
+        Train each recurrent model this many times (``random_state``,
+        ``random_state + 1``, ...); the report gives mean ± standard
+        deviation.
     models : sequence of str
-        Names from :data:`MODELS`.
+        Names from :data:`MODELS`; at least one TF-IDF baseline.
     epochs, max_features, maxlen : int
         RNN training epochs, vocabulary size and padded length (bigram
         models: ``BIGRAM_VOCABULARY_FACTOR`` times the vocabulary and twice
         the length, since words and bigrams share both).
     sample : int or None
-        Use a stratified sample of this many training and as many test
-        reviews (``None``: all 25,000 of each).
+        Use a stratified sample of this many training (and as many test)
+        rows.
     out : str or path-like
-        Report folder: ``results.json``, ``report.md`` and PNG plots. Files
-        are written to a temporary folder and moved in only when the whole
-        run has finished, so an interrupted run leaves no half report.
+        Report folder: ``results.json``, ``report.md`` and PNG plots, written
+        to a temporary folder and moved in only when the whole run has
+        finished. Each finished (model, seed, fold) run is kept in
+        ``out/.runs/``, under a fingerprint of the data and the settings, so a
+        rerun skips it (``resume=False`` redoes it); Ctrl-C loses at most the
+        run in progress.
     random_state : int
-        Seed of the sampling, shuffling and network initialisation.
+        Seed of the sampling, the splits and the first network.
+    text_column, label_column, encoding : str
+        How to read your own data.
+    resume : bool, default=True
+    ensemble : bool, default=True
+        Add a row that blends the best recurrent and the best TF-IDF
+        pipeline (see docs/user-guide.md), and report how often the two
+        disagree and which is right then.
     progress : skrnn._progress.Progress or None
         Where progress goes (default: a bar on a terminal, lines otherwise).
 
@@ -284,76 +373,136 @@ def run_comparison(
     -------
     result : ComparisonResult
     """
-    from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
-
+    from ._comparison import RunStore, blend, disagreement, fingerprint, fit_and_predict, load_splits, summarize
     from ._progress import Progress
-    from .datasets import load_imdb_sample
 
     models = check_model_names(models)
+    baselines = [m for m in models if MODELS[m].kind == "tfidf"]
+    if not baselines:
+        raise ValueError("the comparison needs at least one TF-IDF baseline among --models (e.g. tfidf-bigram).")
     progress = progress or Progress()
     out = Path(out)
-    progress.line(f"Loading IMDB from {data if data is not None else 'the data home'} ...")
-    X_train, y_train, X_test, y_test = load_imdb_sample(
-        sample, data_home=data, random_state=random_state, verbose=True
+    splits, described = load_splits(
+        data, test=test, test_size=test_size, cv=cv, sample=sample, random_state=random_state,
+        text_column=text_column, label_column=label_column, encoding=encoding,
     )
-    progress.line(f"{len(X_train):,} training and {len(X_test):,} test reviews.")
+    progress.line(described + ".")
+    settings = {"data": str(data) if data is not None else None, "test": str(test) if test is not None else None,
+                "test_size": test_size, "cv": cv, "seeds": seeds, "models": list(models), "epochs": epochs,
+                "max_features": max_features, "maxlen": maxlen, "sample": sample, "random_state": random_state}
+    key = fingerprint(splits, {**settings, "skrnn": _versions()["skrnn"]})
+    store = RunStore(out, key, resume=resume)
+    jobs = [(name, seed, fold) for name in models
+            for seed in range(seeds if MODELS[name].kind == "rnn" else 1) for fold in range(len(splits))]
+    all_runs = {name: [[None] * len(splits) for _ in range(seeds if MODELS[name].kind == "rnn" else 1)]
+                for name in models}
+    spent = []
+    for i, (name, seed, fold) in enumerate(jobs):
+        run_name = f"{name}-seed{seed}-fold{fold}"
+        record = store.get(run_name)
+        where = f"{name}, seed {random_state + seed}, fold {fold + 1}/{len(splits)}"
+        if record is not None:
+            progress.line(f"[{i + 1}/{len(jobs)}] {where}: stored, skipped")
+        else:
+            eta = _eta(spent, jobs[i:])
+            progress.line(f"[{i + 1}/{len(jobs)}] {where}: fitting ({MODELS[name].description})"
+                          + (f"; ETA {_clock(eta)}" if eta is not None else ""))
+            rnn = MODELS[name].kind == "rnn"
+            callbacks = [progress.keras_callback(name, epochs)] if rnn else None
+            pipeline = make_model(name, epochs=epochs, max_features=max_features, maxlen=maxlen,
+                                  random_state=random_state + seed, callbacks=callbacks)
+            start = time.perf_counter()
+            record = fit_and_predict(pipeline, splits[fold])
+            record["trainable_params"] = _trainable_params(pipeline)
+            spent.append((name, time.perf_counter() - start))
+            store.put(run_name, record)
+            right = np.asarray(record["pred"], dtype=object) == splits[fold].y_test.astype(object)
+            progress.line(f"[{i + 1}/{len(jobs)}] {where}: accuracy {right.mean():.4f}, "
+                          f"fit {record['fit_seconds']:.1f} s, elapsed {_clock(progress.elapsed())}")
+        all_runs[name][seed][fold] = record
+
+    figures, baseline = summarize(all_runs, splits, baselines)
+    rnn_names = [m for m in models if MODELS[m].kind == "rnn"]
+    agreement = None
+    if ensemble and rnn_names:
+        best_rnn = max(rnn_names, key=lambda n: np.mean(figures[n]["accuracy"]))
+        blend_name = f"blend({best_rnn}+{baseline})"
+        runs = []
+        for fold, split in enumerate(splits):
+            run_name = f"blend-{best_rnn}-{baseline}-fold{fold}"
+            record = store.get(run_name)
+            if record is None:
+                progress.line(f"[blend] {best_rnn} + {baseline}, fold {fold + 1}/{len(splits)}: fitting on "
+                              "80% of the training rows, weighing on the other 20%")
+                record = blend(make_model(best_rnn, epochs=epochs, max_features=max_features, maxlen=maxlen,
+                                          random_state=random_state), make_model(baseline), split,
+                               random_state=random_state)
+                store.put(run_name, record)
+            runs.append(record)
+        all_runs[blend_name] = [runs]
+        figures, baseline = summarize(all_runs, splits, baselines)
+        extra_descriptions = {blend_name: (f"{best_rnn} and {baseline} trained on 80% of the training rows, "
+                                            "their log-probabilities weighed by a logistic regression fitted on "
+                                            "the other 20%", "blend")}
+        agreement = {"first": best_rnn, "second": baseline, **disagreement(all_runs[best_rnn], all_runs[baseline],
+                                                                            splits)}
+    else:
+        extra_descriptions = {}
 
     results = []
-    for name in models:
-        rnn = MODELS[name].kind == "rnn"
-        callbacks = [progress.keras_callback(name, epochs)] if rnn else None
-        pipeline = make_model(
-            name, epochs=epochs, max_features=max_features, maxlen=maxlen,
-            random_state=random_state, callbacks=callbacks,
-        )
-        progress.line(f"[{name}] fitting: {MODELS[name].description}")
-        proba, fit_seconds, predict_seconds = timed_fit_predict(pipeline, X_train, y_train, X_test)
-        pred = (proba >= 0.5).astype(int)
-        final = pipeline[-1]
-        history = {k: list(v) for k, v in getattr(final, "history_", {}).items()}
-        if rnn:
-            final.set_params(callbacks=None)  # the progress callback is not part of the model
-        result = ModelResult(
-            name=name,
-            description=MODELS[name].description,
-            accuracy=float(accuracy_score(y_test, pred)),
-            f1=float(f1_score(y_test, pred)),
-            roc_auc=float(roc_auc_score(y_test, proba)),
-            fit_seconds=fit_seconds,
-            predict_seconds=predict_seconds,
-            trainable_params=_trainable_params(pipeline),
-            history=history,
-        )
-        results.append(result)
-        progress.line(
-            f"[{name}] test accuracy {result.accuracy:.4f}, fit {fit_seconds:.1f} s, "
-            f"predict {predict_seconds:.1f} s"
-        )
-
+    for name, runs in all_runs.items():
+        fig = figures[name]
+        description, kind = extra_descriptions.get(name) or (MODELS[name].description, MODELS[name].kind)
+        first = runs[0][0]
+        results.append(ModelResult(
+            name=name, description=description, kind=kind, accuracy=fig["accuracy"], macro_f1=fig["macro_f1"],
+            roc_auc=fig["roc_auc"], per_class=fig["per_class"], fit_seconds=fig["fit_seconds"],
+            predict_seconds=fig["predict_seconds"], peak_rss_mib=fig["peak_rss_mib"],
+            trainable_params=first.get("trainable_params"), vs_baseline=fig.get("vs_baseline"),
+            history=first.get("history", {}), fold_accuracy=fig["fold_accuracy"],
+        ))
     comparison = ComparisonResult(
-        settings={"data": str(data) if data is not None else None, "models": list(models), "epochs": epochs,
-                  "max_features": max_features, "maxlen": maxlen, "sample": sample,
-                  "random_state": random_state},
-        versions=_versions(),
-        n_train=len(X_train),
-        n_test=len(X_test),
-        models=results,
+        settings=settings, versions=_versions(), data=described,
+        n_train=int(np.mean([len(s.y_train) for s in splits])), n_test=sum(len(s.y_test) for s in splits),
+        classes=[c.item() if hasattr(c, "item") else c for c in np.unique(np.concatenate([s.y_test for s in splits]))],
+        baseline=baseline, models=results, disagreement=agreement,
     )
-    write_report(comparison, out)
+    write_report(comparison, out, all_runs, splits)
     progress.line(f"Report written to {out}/")
     return comparison
 
 
-def write_report(comparison, out):
-    """Write results.json, report.md and the plots into ``out``, atomically per run."""
-    from ._plots import plot_comparison, plot_history
+def _eta(spent, remaining):
+    """Seconds left: each remaining run at its model's mean so far (else the mean of all runs so far)."""
+    if not spent:
+        return None
+    overall = np.mean([s for _, s in spent])
+    by_model = {}
+    for name, seconds in spent:
+        by_model.setdefault(name, []).append(seconds)
+    return float(sum(np.mean(by_model.get(name, [overall])) for name, _, _ in remaining))
+
+
+def _clock(seconds):
+    seconds = int(seconds)
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else \
+        f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def write_report(comparison, out, all_runs=None, splits=None):
+    """Write results.json, report.md and the plots into ``out``, all at once.
+
+    Files are written to a temporary folder and moved in only when all are
+    there, so an interrupted run leaves no half report.
+    """
+    from ._plots import plot_comparison, plot_confusion, plot_history, plot_roc
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         data = asdict(comparison)
-        (staging / "results.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
+        (staging / "results.json").write_text(json.dumps(data, indent=2, default=_json_default), encoding="utf-8")
         plots = []
         for m in comparison.models:
             if m.history:
@@ -362,6 +511,23 @@ def write_report(comparison, out):
                 plots.append(name)
         plot_comparison(comparison.models, staging / "comparison.png")
         plots.append("comparison.png")
+        if all_runs is not None:
+            y = np.concatenate([np.asarray(s.y_test) for s in splits])
+            best_rnn = max((m for m in comparison.models if m.kind == "rnn"), key=lambda m: m.mean_accuracy,
+                           default=None)
+            shown = [m for m in (best_rnn, _model(comparison, comparison.baseline)) if m is not None]
+            for m in shown:
+                pred = np.concatenate([np.asarray(r["pred"], dtype=y.dtype) for r in all_runs[m.name][0]])
+                name = f"confusion_{m.name}.png"
+                plot_confusion(y, pred, comparison.classes, staging / name, title=m.name)
+                plots.append(name)
+            if len(comparison.classes) == 2:
+                curves = {}
+                for m in shown:
+                    proba = np.concatenate([np.asarray(r["proba"])[:, 1] for r in all_runs[m.name][0]])
+                    curves[m.name] = proba
+                plot_roc(y == comparison.classes[1], curves, staging / "roc.png")
+                plots.append("roc.png")
         (staging / "report.md").write_text(_report_markdown(comparison, plots), encoding="utf-8")
         out.mkdir(parents=True, exist_ok=True)
         for f in staging.iterdir():
@@ -370,13 +536,50 @@ def write_report(comparison, out):
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def _model(comparison, name):
+    return next((m for m in comparison.models if m.name == name), None)
+
+
+def _json_default(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def _report_markdown(c, plots):
     settings = "\n".join(f"- {k}: {v}" for k, v in c.settings.items())
     versions = ", ".join(f"{k} {v}" for k, v in c.versions.items())
     images = "\n\n".join(f"![{p}]({p})" for p in plots)
+    verdicts = "\n".join(f"- {v}" for v in c.verdicts())
+    per_class = []
+    for m in c.models:
+        rows = "\n".join(f"| {label} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} |"
+                         for label, v in m.per_class.items())
+        head = "| class | precision | recall | F1 | support |\n|---|---:|---:|---:|---:|"
+        per_class.append(f"### {m.name}\n\n{head}\n{rows}")
+    agreement = ""
+    if c.disagreement:
+        d = c.disagreement
+        agreement = (
+            f"\n\n## Where the best RNN and the best baseline disagree\n\n{d['first']} and {d['second']} "
+            f"predict differently on {100 * d['rate']:.1f}% of the test rows ({d['rows']:,}); there "
+            f"{d['first']} is right on {100 * d['first_right']:.1f}% and {d['second']} on "
+            f"{100 * d['second_right']:.1f}% (first seed).\n"
+        )
+    seeds = c.settings.get("seeds", 1)
     return (
-        "# skrnn compare: IMDB sentiment\n\n"
-        f"{c.n_train:,} training and {c.n_test:,} test reviews.\n\n"
-        f"{c.table()}\n\n## Settings\n\n{settings}\n\n## Versions\n\n{versions}\n\n"
-        f"## Plots\n\n{images}\n"
+        "# skrnn compare\n\n"
+        f"{c.data}.\n\n"
+        f"Accuracy and macro-F1: mean ± standard deviation over {seeds} seed(s) for the recurrent models "
+        f"(TF-IDF is deterministic). Against {c.baseline}, the strongest TF-IDF baseline, on the same test "
+        "rows: the accuracy difference in points with its paired bootstrap 95% interval (test rows resampled, "
+        "seeds averaged per row), McNemar's exact p-value (median over seeds)"
+        + (", and the corrected resampled t-test over the folds (Nadeau and Bengio)" if c.settings.get("cv") else "")
+        + ". Peak MiB: the process's peak resident memory during the model's fit and prediction, TensorFlow and "
+        "the loaded data included.\n\n"
+        f"{c.table()}\n\n## In words (5% level)\n\n{verdicts}{agreement}\n\n## Per class\n\n"
+        + "\n\n".join(per_class)
+        + f"\n\n## Settings\n\n{settings}\n\n## Versions\n\n{versions}\n\n## Plots\n\n{images}\n"
     )

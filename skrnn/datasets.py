@@ -27,6 +27,9 @@ from sklearn.utils import Bunch, check_random_state
 __all__ = [
     "load_imdb",
     "load_imdb_sample",
+    "load_text_dataset",
+    "has_imdb",
+    "TEXT_FILE_TYPES",
     "download_imdb",
     "get_data_home",
     "clear_cache",
@@ -419,3 +422,212 @@ def load_imdb_sample(n=None, *, n_test=None, data_home=None, random_state=0, ver
             X, _, y, _ = train_test_split(X, y, train_size=size, stratify=y, random_state=random_state)
         splits += [X, y]
     return tuple(splits)
+
+
+def has_imdb(path):
+    """Whether ``path`` is an IMDB archive, an ``aclImdb`` folder or a folder holding one.
+
+    ``skrnn compare --data PATH`` reads such a path with :func:`load_imdb`
+    and anything else with :func:`load_text_dataset`.
+
+    >>> has_imdb("reviews.csv")
+    False
+    """
+    path = Path(path)
+    if path.is_file():
+        return path.name.endswith((".tar.gz", ".tgz"))
+    return _find_source(path) is not None
+
+
+#: The file types ``load_text_dataset`` reads, by suffix.
+TEXT_FILE_TYPES = {
+    ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet",
+}
+
+
+def load_text_dataset(path, *, text_column="text", label_column="label", encoding="utf-8", min_classes=2):
+    r"""Load labelled texts from a CSV, TSV, JSON Lines or Parquet file, or a folder per class.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A ``.csv``, ``.tsv``, ``.jsonl`` or ``.parquet`` file (read with
+        pandas; Parquet needs pyarrow, the ``parquet`` extra), or a folder
+        holding one subfolder per class with one text file per document
+        (scikit-learn's ``load_files`` layout).
+    text_column, label_column : str, default="text", "label"
+        The columns of a file. When neither default name is in the file and
+        it has exactly one string column and one other column, those are
+        used, with a ``UserWarning`` that says so.
+    encoding : str, default="utf-8"
+        The text encoding of a CSV, TSV, JSON Lines file or of the folder's
+        files.
+    min_classes : int, default=2
+        Fewer distinct labels than this is an error (a training set needs
+        two); pass 1 for a test set.
+
+    Returns
+    -------
+    data : sklearn.utils.Bunch
+        ``data`` (list of str), ``target`` (ndarray of the labels as read:
+        strings or integers), ``target_names`` (the sorted distinct labels),
+        ``text_column``, ``label_column``, ``source`` and ``DESCR``.
+
+    Raises
+    ------
+    ValueError
+        An unknown file type (naming the accepted ones), a missing column
+        (listing the file's columns), empty or whitespace-only texts, missing
+        labels (naming the first rows), bytes that are not valid in
+        ``encoding`` (the byte offset), or fewer than ``min_classes`` labels.
+    ImportError
+        A Parquet file without pyarrow.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "reviews.csv"
+    >>> _ = path.write_text("text,label\ngreat film,pos\nawful film,neg\n", encoding="utf-8")
+    >>> bunch = load_text_dataset(path)
+    >>> bunch.data, bunch.target.tolist(), bunch.target_names.tolist()
+    (['great film', 'awful film'], ['pos', 'neg'], ['neg', 'pos'])
+    """
+    import numpy as np
+    from sklearn.utils import Bunch
+
+    path = Path(path)
+    if not path.exists():
+        raise ValueError(f"{path} does not exist.")
+    if path.is_dir():
+        texts, labels, columns = _read_class_folders(path, encoding)
+    else:
+        frame = _read_table(path, encoding)
+        text_column, label_column = _pick_columns(frame, text_column, label_column, path)
+        texts, labels = frame[text_column], _integer_labels(frame[label_column])
+        columns = (text_column, label_column)
+    missing = np.flatnonzero(labels.isna().to_numpy())
+    if missing.size:
+        raise ValueError(
+            f"{path}: {missing.size} row(s) have no label (rows {_first(missing)}, counting the first "
+            "data row as 0); fill or drop them."
+        )
+    blank = [i for i, t in enumerate(texts) if not isinstance(t, str) or not t.strip()]
+    if blank:
+        raise ValueError(
+            f"{path}: {len(blank)} text(s) are empty, whitespace only or missing (rows {_first(blank)}, counting "
+            "the first data row as 0); drop them or fill them in."
+        )
+    target = labels.to_numpy()
+    names = np.unique(target)
+    if names.size < min_classes:
+        raise ValueError(
+            f"{path} holds {names.size} class(es) ({', '.join(map(repr, names.tolist()))}); at least "
+            f"{min_classes} are needed to train a classifier."
+        )
+    return Bunch(
+        data=[str(t) for t in texts], target=target, target_names=names, text_column=columns[0],
+        label_column=columns[1],
+        source=str(path),
+        DESCR=f"{len(target):,} labelled texts from {path}, {names.size} classes.",
+    )
+
+
+def _first(rows, k=5):
+    rows = [int(r) for r in rows]
+    return ", ".join(map(str, rows[:k])) + (", ..." if len(rows) > k else "")
+
+
+def _read_table(path, encoding):
+    import pandas as pd
+
+    kind = TEXT_FILE_TYPES.get(path.suffix.lower())
+    if kind is None:
+        accepted = ", ".join(sorted(TEXT_FILE_TYPES))
+        raise ValueError(
+            f"{path}: unknown file type {path.suffix or '(no suffix)'!r}; the accepted ones are {accepted}, "
+            "or a folder with one subfolder per class."
+        )
+    if kind == "parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise ImportError(
+                f"reading {path} needs pyarrow: pip install 'skrnn[parquet]' (or pip install pyarrow)."
+            ) from None
+        return pd.read_parquet(path)
+    _check_encoding(path, encoding)
+    if kind == "jsonl":
+        return pd.read_json(path, lines=True, encoding=encoding, dtype=False)
+    # Labels keep their text unless every one is an integer; texts stay str.
+    return pd.read_csv(path, sep="\t" if kind == "tsv" else ",", encoding=encoding, keep_default_na=False,
+                       na_values=[""], dtype=str)
+
+
+def _integer_labels(labels):
+    """Labels read as text that are all integers, as integers."""
+    import pandas as pd
+
+    if (labels.dtype == object or pd.api.types.is_string_dtype(labels)) and labels.notna().all():
+        text = labels.astype(str)
+        if text.str.fullmatch(r"-?\d+").all():
+            return pd.to_numeric(text).astype("int64")
+    return labels
+
+
+def _check_encoding(path, encoding):
+    data = path.read_bytes()
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"{path} is not valid {encoding}: {exc.reason} at byte {exc.start}; pass its encoding "
+            "(--encoding, or encoding= in load_text_dataset), e.g. latin-1."
+        ) from None
+    except LookupError:
+        raise ValueError(f"unknown encoding {encoding!r}.") from None
+
+
+def _pick_columns(frame, text_column, label_column, path):
+    import warnings
+
+    columns = [str(c) for c in frame.columns]
+    if text_column in columns and label_column in columns:
+        return text_column, label_column
+    defaults = text_column == "text" and label_column == "label"
+    if defaults and "text" not in columns and "label" not in columns and len(columns) == 2:
+        strings = [c for c in columns if frame[c].map(lambda v: isinstance(v, str)).all()]
+        if len(strings) == 1:
+            text, label = strings[0], next(c for c in columns if c != strings[0])
+            warnings.warn(
+                f"{path} has no 'text' and 'label' columns: using {text!r} as the text and {label!r} as the "
+                "label (the only string column and the other one).",
+                UserWarning,
+                stacklevel=3,
+            )
+            return text, label
+    missing = [c for c in (text_column, label_column) if c not in columns]
+    raise ValueError(
+        f"{path} has no column {' or '.join(map(repr, missing))}; its columns are {columns}. Name them with "
+        "--text-column and --label-column (text_column=, label_column=)."
+    )
+
+
+def _read_class_folders(folder, encoding):
+    import pandas as pd
+
+    classes = sorted(p for p in folder.iterdir() if p.is_dir())
+    if not classes:
+        raise ValueError(f"{folder} has no subfolders; a folder of texts needs one subfolder per class.")
+    texts, labels = [], []
+    for sub in classes:
+        for file in sorted(p for p in sub.iterdir() if p.is_file()):
+            raw = file.read_bytes()
+            try:
+                texts.append(raw.decode(encoding))
+            except UnicodeDecodeError as exc:
+                raise ValueError(
+                    f"{file} is not valid {encoding}: {exc.reason} at byte {exc.start}; pass its encoding "
+                    "(--encoding, or encoding= in load_text_dataset), e.g. latin-1."
+                ) from None
+            labels.append(sub.name)
+    return pd.Series(texts, dtype=object), pd.Series(labels, dtype=object), ("text", "label")

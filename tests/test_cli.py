@@ -24,17 +24,21 @@ def test_compare_writes_the_report(imdb_home, tmp_path):
                      "--models", "tfidf-unigram,simple_rnn", "--maxlen", "100", "--out", str(out))
     assert result.returncode == 0, result.stderr[-2000:]
     assert "| tfidf-unigram |" in result.stdout and "| simple_rnn |" in result.stdout
+    assert "| blend(simple_rnn+tfidf-unigram) |" in result.stdout
     assert "[simple_rnn] epoch 2/2" in result.stderr  # plain progress lines off a terminal
     assert sorted(p.name for p in out.iterdir()) == [
-        "comparison.png", "curves_simple_rnn.png", "report.md", "results.json"]
+        ".runs", "comparison.png", "confusion_simple_rnn.png", "confusion_tfidf-unigram.png", "curves_simple_rnn.png",
+        "report.md", "results.json", "roc.png"]
     results = json.loads((out / "results.json").read_text())
-    assert results["n_train"] == results["n_test"] == 300
+    assert results["n_train"] == results["n_test"] == 300 and results["classes"] == [0, 1]
     rnn = results["models"][1]
     assert rnn["name"] == "simple_rnn" and len(rnn["history"]["val_loss"]) == 2
-    assert 0.6 <= results["models"][0]["accuracy"] <= 1  # TF-IDF learns something from 300 reviews
-    assert rnn["trainable_params"] > 0 and rnn["fit_seconds"] > 0
+    assert 0.6 <= results["models"][0]["accuracy"][0] <= 1  # TF-IDF learns something from 300 reviews
+    assert rnn["trainable_params"] > 0 and rnn["fit_seconds"] > 0 and len(rnn["roc_auc"]) == 1
+    assert rnn["vs_baseline"]["low"] <= rnn["vs_baseline"]["difference"] <= rnn["vs_baseline"]["high"]
     report = (out / "report.md").read_text()
-    assert "| model | test accuracy |" in report and "![comparison.png]" in report
+    assert "| model | accuracy | macro-F1 | ROC AUC |" in report and "![comparison.png]" in report
+    assert "## In words (5% level)" in report and "disagree" in report
     assert (out / "comparison.png").read_bytes()[:4] == b"\x89PNG"
 
 
@@ -86,19 +90,119 @@ def test_out_must_be_a_folder(tmp_path, capsys):
     assert "is not a folder" in capsys.readouterr().err
 
 
-def test_interrupt_leaves_no_half_report(imdb_home, tmp_path, monkeypatch, capsys):
+def test_interrupt_leaves_no_half_report_and_a_rerun_resumes(tmp_path, monkeypatch, capsys):
+    data = write_three_classes(tmp_path / "data.csv")
     out = tmp_path / "report"
     real_line = Progress.line
 
     def interrupt_after_first_model(self, text):
         real_line(self, text)
-        if "test accuracy" in text:
+        if "accuracy" in text and "[1/" in text:
             raise KeyboardInterrupt
 
     monkeypatch.setattr(Progress, "line", interrupt_after_first_model)
-    code = main(["compare", "--data", str(imdb_home), "--sample", "100", "--models", "tfidf-unigram,lstm",
-                 "--out", str(out)])
+    code = main(["compare", "--data", str(data), *TINY_RUN, "--out", str(out)])
     assert code == 130
     assert "no report was written" in capsys.readouterr().err
-    assert not out.exists() or not any(out.iterdir())
+    assert not (out / "report.md").exists() and not (out / "results.json").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".report-")]
+    stored = list((out / ".runs").glob("*/*.json"))
+    assert [p.name for p in stored] == ["tfidf-unigram-seed0-fold0.json"]
+    json.loads(stored[0].read_text())  # whole, valid JSON
+    monkeypatch.setattr(Progress, "line", real_line)
+    assert main(["compare", "--data", str(data), *TINY_RUN, "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "tfidf-unigram, seed 0, fold 1/1: stored, skipped" in err and "simple_rnn, seed 0, fold 1/1: fitting" in err
+    assert main(["compare", "--data", str(data), *TINY_RUN, "--out", str(out), "--no-resume"]) == 0
+    assert "stored, skipped" not in capsys.readouterr().err
+
+
+TINY_RUN = ["--models", "tfidf-unigram,simple_rnn", "--epochs", "1", "--maxlen", "12", "--max-features", "50",
+            "--no-ensemble"]
+WORDS = {"pos": "great wonderful loved", "neg": "awful boring hated", "mid": "fine okay average"}
+
+
+def write_three_classes(path, n=90, sep=","):
+    import random
+
+    rng = random.Random(0)
+    filler = "the a film story actor plot scene music".split()
+    rows = []
+    for i in range(n):
+        label = list(WORDS)[i % 3]
+        words = rng.sample(filler, 4) + [rng.choice(WORDS[label].split())]
+        rng.shuffle(words)
+        rows.append((" ".join(words), label))
+    path.write_text("text" + sep + "label\n" + "".join(f"{t}{sep}{y}\n" for t, y in rows), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("extra", [[], ["--cv", "3"], ["--seeds", "2"]])
+def test_compare_on_your_own_three_class_data(tmp_path, extra, capsys):
+    data = write_three_classes(tmp_path / "data.csv")
+    out = tmp_path / "report"
+    args = ["compare", "--data", str(data), "--models", "tfidf-unigram,simple_rnn", "--epochs", "2",
+            "--maxlen", "12", "--max-features", "50", "--out", str(out), *extra]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    results = json.loads((out / "results.json").read_text())
+    assert results["classes"] == ["mid", "neg", "pos"]
+    names = [m["name"] for m in results["models"]]
+    assert names == ["tfidf-unigram", "simple_rnn", "blend(simple_rnn+tfidf-unigram)"]
+    rnn = results["models"][1]
+    assert len(rnn["accuracy"]) == (2 if "--seeds" in extra else 1)
+    assert set(rnn["per_class"]) == {"mid", "neg", "pos"} and rnn["roc_auc"] is None
+    if "--cv" in extra:
+        assert len(rnn["fold_accuracy"]) == 3 and "t_test_p" in rnn["vs_baseline"] and "t-test p" in printed
+        assert results["n_test"] == 90  # every row is tested once
+    assert "not distinguishable" in printed or "significantly" in printed
+    assert (out / "confusion_simple_rnn.png").exists() and not (out / "roc.png").exists()
+
+
+@pytest.mark.parametrize("kind", ["tsv", "jsonl", "folder"])
+def test_compare_reads_every_form(tmp_path, kind, capsys):
+    csv = write_three_classes(tmp_path / "data.csv")
+    lines = csv.read_text().splitlines()[1:]
+    if kind == "tsv":
+        data = tmp_path / "data.tsv"
+        data.write_text("text\tlabel\n" + "".join(line.replace(",", "\t") + "\n" for line in lines))
+    elif kind == "jsonl":
+        data = tmp_path / "data.jsonl"
+        data.write_text("".join(json.dumps(dict(zip(("text", "label"), line.split(",")))) + "\n" for line in lines))
+    else:
+        data = tmp_path / "folder"
+        for i, line in enumerate(lines):
+            text, label = line.split(",")
+            (data / label).mkdir(parents=True, exist_ok=True)
+            (data / label / f"{i}.txt").write_text(text)
+    assert main(["compare", "--data", str(data), *TINY_RUN, "--out", str(tmp_path / "r")]) == 0
+    assert json.loads((tmp_path / "r" / "results.json").read_text())["classes"] == ["mid", "neg", "pos"]
+
+
+def bad_file(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return str(path)
+
+
+@pytest.mark.parametrize("make, extra, message", [
+    (lambda p: bad_file(p, "d.csv", "review,label\na,x\nb,y\n"), [], "its columns are ['review', 'label']"),
+    (lambda p: bad_file(p, "d.csv", "text,label\na,x\nb,x\n"), [], "holds 1 class(es) ('x')"),
+    (lambda p: bad_file(p, "d.csv", "text,label\na,x\n ,y\nc,y\n"), [], "1 text(s) are empty, whitespace only"),
+    (lambda p: bad_file(p, "d.csv", "text,label\na,x\nb,\nc,y\n"), [], "1 row(s) have no label (rows 1,"),
+    (lambda p: bad_file(p, "d.csv", "text,label\ncaf\xe9,x\nb,y\n".encode("latin-1")), [],
+     "is not valid utf-8: invalid continuation byte at byte 14"),
+    (lambda p: bad_file(p, "d.csv", "text,label\na,x\nb,y\nc,x\nd,y\n"), ["--test", "TEST"],
+     "holds label(s) the training data never has: 'z'"),
+    (lambda p: bad_file(p, "d.csv", "text,label\na,x\nb,y\nc,x\n"), ["--cv", "5"], "--cv 5 needs at least 5 rows"),
+    (lambda p: bad_file(p, "d.xlsx", "x"), [], "unknown file type '.xlsx'; the accepted ones are .csv"),
+])
+def test_bad_data_gives_one_line_and_status_2(tmp_path, make, extra, message, capsys):
+    data = make(tmp_path)
+    extra = [bad_file(tmp_path, "t.csv", "text,label\na,x\nb,z\n") if e == "TEST" else e for e in extra]
+    code = main(["compare", "--data", data, *TINY_RUN, "--out", str(tmp_path / "r"), *extra])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert message in err and len(err.splitlines()) == 1 and "Traceback" not in err, err
+    assert err.startswith("skrnn: error:")
+    assert not (tmp_path / "r" / "report.md").exists()

@@ -1,0 +1,56 @@
+"""``skrnn compare`` with several seeds: IMDB's full split and SST-5 (five classes).
+
+Runs :func:`skrnn.compare.run_comparison` with the default models and the
+blend, stores the comparison table, the verdicts and the disagreement of the
+best RNN with the best TF-IDF baseline, and renders them into
+docs/benchmarks.md. About 15 minutes for IMDB and 3 for SST-5 on 2 cores.
+
+    python benchmarks/bench_compare.py [--sets imdb,sst5] [--seeds 3]
+"""
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+
+from _common import data_home, machine, write_section
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sets", default="imdb,sst5")
+    parser.add_argument("--seeds", type=int, default=3)
+    args = parser.parse_args()
+    from skrnn.compare import run_comparison
+
+    home = Path(data_home())
+    sets = {
+        "imdb": dict(data=home, command_data=""),
+        "sst5": dict(data=home / "sst5" / "train.csv", test=home / "sst5" / "test.csv",
+                     command_data=" --data ../shared/data/sst5/train.csv --test ../shared/data/sst5/test.csv"),
+    }
+    for name in args.sets.split(","):
+        options = dict(sets[name])
+        command_data = options.pop("command_data")
+        with tempfile.TemporaryDirectory() as out:
+            result = run_comparison(seeds=args.seeds, out=os.path.join(out, "report"), **options)
+        lines = [
+            f"{result.data}; {machine()}.",
+            f"Command: `python benchmarks/bench_compare.py --sets {name} --seeds {args.seeds}` "
+            f"(`skrnn compare{command_data} --seeds {args.seeds}`).",
+            "",
+            result.table(),
+            "",
+            *[f"- {sentence}" for sentence in result.verdicts()],
+        ]
+        if result.disagreement:
+            d = result.disagreement
+            lines += ["", f"{d['first']} and {d['second']} disagree on {100 * d['rate']:.1f}% of the test rows "
+                      f"({d['rows']:,}); there {d['first']} is right on {100 * d['first_right']:.1f}% and "
+                      f"{d['second']} on {100 * d['second_right']:.1f}% (first seed)."]
+        print("\n".join(lines))
+        write_section(f"compare-{name}", "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

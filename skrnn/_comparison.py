@@ -1,0 +1,330 @@
+"""The work behind ``skrnn compare``: data splits, resumable runs, metrics, the blend.
+
+``skrnn.compare`` is the public face (the model registry, ``run_comparison``
+and the report); this module owns how a comparison is carried out:
+
+- :func:`load_splits` reads IMDB or the user's data and makes the splits
+  (IMDB's own, a ``--test`` file, a stratified hold-out or stratified K
+  folds);
+- :class:`RunStore` keeps every finished (model, seed, fold) run as one JSON
+  file under ``<out>/.runs/<fingerprint>/``, written atomically, so an
+  interrupted comparison resumes where it stopped;
+- :func:`fit_and_predict` trains one model and measures it: fit and predict
+  seconds, and the process's peak resident memory during the run;
+- :func:`blend` combines the best recurrent pipeline with the best TF-IDF one
+  by a logistic regression on their log-probabilities, fitted on a held-out
+  part of the training rows only;
+- :func:`summarize` turns the runs into the per-model figures and the
+  comparisons against the strongest TF-IDF baseline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["Split", "load_splits", "RunStore", "fit_and_predict", "blend", "summarize", "fingerprint"]
+
+
+@dataclass
+class Split:
+    """One train / test split (a fold under ``cv``)."""
+
+    X_train: list
+    y_train: np.ndarray
+    X_test: list
+    y_test: np.ndarray
+
+
+def load_splits(data=None, *, test=None, test_size=0.2, cv=None, sample=None, random_state=0,
+                text_column="text", label_column="label", encoding="utf-8"):
+    """The splits to compare on, and a description of the data.
+
+    Returns
+    -------
+    splits : list of Split
+        One split, or ``cv`` folds.
+    description : str
+    """
+    from sklearn.model_selection import StratifiedKFold, train_test_split
+
+    from .datasets import has_imdb, load_imdb_sample, load_text_dataset
+
+    if data is None or has_imdb(data):
+        if test is not None or cv is not None:
+            raise ValueError("--test and --cv are for your own data; IMDB comes with its own test split.")
+        X_train, y_train, X_test, y_test = load_imdb_sample(sample, data_home=data, random_state=random_state,
+                                                            verbose=True)
+        return [Split(X_train, y_train, X_test, y_test)], (
+            f"IMDB: {len(X_train):,} training and {len(X_test):,} test reviews")
+    options = dict(text_column=text_column, label_column=label_column, encoding=encoding)
+    train = load_text_dataset(data, **options)
+    X, y = train.data, train.target
+    if test is not None:
+        if cv is not None:
+            raise ValueError("pass --test or --cv, not both.")
+        held = load_text_dataset(test, min_classes=1, **options)
+        unseen = sorted(set(held.target.tolist()) - set(y.tolist()), key=str)
+        if unseen:
+            raise ValueError(
+                f"{test} holds label(s) the training data never has: {', '.join(map(repr, unseen))}; "
+                "a classifier cannot predict them."
+            )
+        X_train, y_train = _sample(X, y, sample, random_state)
+        X_test, y_test = _sample(held.data, held.target, sample, random_state)
+        splits = [Split(X_train, y_train, X_test, y_test)]
+        where = f"{len(X_train):,} training rows from {data}, {len(X_test):,} test rows from {test}"
+    elif cv is not None:
+        X, y = _sample(X, y, sample, random_state)
+        if len(y) < cv:
+            raise ValueError(f"--cv {cv} needs at least {cv} rows, but the data has {len(y)}.")
+        folds = StratifiedKFold(cv, shuffle=True, random_state=random_state).split(np.zeros(len(y)), y)
+        X = np.asarray(X, dtype=object)
+        splits = [Split(X[tr].tolist(), y[tr], X[te].tolist(), y[te]) for tr, te in folds]
+        where = f"{len(y):,} rows from {data}, stratified {cv}-fold cross-validation"
+    else:
+        X, y = _sample(X, y, sample and int(sample / (1 - test_size)), random_state)
+        try:
+            X_train, X_test, y_train, y_test = train_test_split(
+                X, y, test_size=test_size, stratify=y, random_state=random_state)
+        except ValueError as exc:
+            raise ValueError(f"a stratified {test_size} test split of {data} is impossible: {exc}") from None
+        splits = [Split(list(X_train), y_train, list(X_test), y_test)]
+        where = f"{len(y_train):,} training and {len(y_test):,} test rows (stratified {test_size} hold-out) from {data}"
+    classes = np.unique(y)
+    return splits, f"{where}; {classes.size} classes ({', '.join(map(str, classes.tolist()))})"
+
+
+def _sample(X, y, n, random_state):
+    from sklearn.model_selection import train_test_split
+
+    if n is None or n >= len(y):
+        return list(X), np.asarray(y)
+    X, _, y, _ = train_test_split(list(X), y, train_size=n, stratify=y, random_state=random_state)
+    return list(X), np.asarray(y)
+
+
+def fingerprint(splits, settings):
+    """A hash of the data (every text and label of every split) and the settings."""
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode())
+    for split in splits:
+        for texts, labels in ((split.X_train, split.y_train), (split.X_test, split.y_test)):
+            digest.update("\x00".join(texts).encode("utf-8", "surrogatepass"))
+            digest.update(json.dumps(np.asarray(labels).tolist()).encode())
+    return digest.hexdigest()[:16]
+
+
+class RunStore:
+    """Finished runs, one JSON file each, under ``<out>/.runs/<fingerprint>/``.
+
+    A file is written to a temporary name and renamed, so an interrupted
+    write never leaves a half file; a run with another fingerprint (other
+    data or settings) is never read.
+    """
+
+    def __init__(self, out, key, resume=True):
+        self.folder = Path(out) / ".runs" / key
+        self.resume = resume
+
+    def _path(self, name):
+        return self.folder / f"{name}.json"
+
+    def get(self, name):
+        path = self._path(name)
+        if not self.resume or not path.is_file():
+            return None
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    def put(self, name, record):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self._path(name)
+        partial = path.with_suffix(".partial")
+        partial.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(partial, path)
+
+
+def _reset_peak_rss():
+    """Reset the process's peak RSS (Linux: ``/proc/self/clear_refs``); False where impossible."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def _peak_rss_mib():
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def fit_and_predict(model, split):
+    """Fit on the split's training rows, predict its test rows; with the costs.
+
+    Returns a JSON-ready record: ``pred`` (labels), ``proba`` (per class, in
+    ``classes``' order), ``classes``, ``fit_seconds``, ``predict_seconds``,
+    ``peak_rss_mib`` (the process's peak resident memory during this fit and
+    prediction, TensorFlow and the loaded data included; None where the
+    peak cannot be reset) and the classifier's ``history`` if it has one.
+    """
+    measured = _reset_peak_rss()
+    start = time.perf_counter()
+    model.fit(split.X_train, split.y_train)
+    fit_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    proba = model.predict_proba(split.X_test)
+    predict_seconds = time.perf_counter() - start
+    classes = model.classes_
+    final = model[-1] if hasattr(model, "steps") else model
+    return {
+        "pred": classes[np.argmax(proba, axis=1)].tolist(),
+        "proba": np.round(proba, 6).tolist(),
+        "classes": classes.tolist(),
+        "fit_seconds": fit_seconds,
+        "predict_seconds": predict_seconds,
+        "peak_rss_mib": _peak_rss_mib() if measured else None,
+        "history": {k: list(v) for k, v in getattr(final, "history_", {}).items()},
+    }
+
+
+def blend(rnn, tfidf, split, *, holdout=0.2, random_state=0):
+    """Combine two pipelines, fitted on the split's training rows only.
+
+    Both are trained on ``1 - holdout`` of the training rows (a stratified,
+    seeded draw); a multinomial logistic regression learns, on the held-out
+    rows, how to weigh their log-probabilities; it then predicts the test
+    rows from the two models' log-probabilities. The test rows play no part
+    in fitting it.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import train_test_split
+
+    X_fit, X_hold, y_fit, y_hold = train_test_split(
+        list(split.X_train), split.y_train, test_size=holdout, stratify=split.y_train, random_state=random_state)
+    measured = _reset_peak_rss()
+    start = time.perf_counter()
+    for model in (rnn, tfidf):
+        model.fit(X_fit, y_fit)
+
+    def features(X):
+        return np.hstack([np.log(np.clip(m.predict_proba(X), 1e-7, 1.0)) for m in (rnn, tfidf)])
+
+    combiner = LogisticRegression(max_iter=1000).fit(features(X_hold), y_hold)
+    fit_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    proba = combiner.predict_proba(features(split.X_test))
+    predict_seconds = time.perf_counter() - start
+    return {
+        "pred": combiner.classes_[np.argmax(proba, axis=1)].tolist(),
+        "proba": np.round(proba, 6).tolist(),
+        "classes": combiner.classes_.tolist(),
+        "fit_seconds": fit_seconds,
+        "predict_seconds": predict_seconds,
+        "peak_rss_mib": _peak_rss_mib() if measured else None,
+        "history": {},
+        "weights": np.round(combiner.coef_, 4).tolist(),
+    }
+
+
+def _model_figures(runs, splits):
+    """Per-seed accuracy and macro-F1 (pooled over folds), per-class report, ROC AUC, costs."""
+    from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support, roc_auc_score
+
+    y = np.concatenate([np.asarray(s.y_test) for s in splits])
+    accuracy, macro_f1, auc, per_class = [], [], [], []
+    for seed_runs in runs:  # one list of per-fold records per seed
+        pred = np.concatenate([np.asarray(r["pred"], dtype=y.dtype) for r in seed_runs])
+        accuracy.append(accuracy_score(y, pred))
+        macro_f1.append(f1_score(y, pred, average="macro"))
+        classes = np.asarray(seed_runs[0]["classes"], dtype=y.dtype)
+        precision, recall, f1, support = precision_recall_fscore_support(y, pred, labels=classes, zero_division=0)
+        per_class.append(np.stack([precision, recall, f1]))
+        if classes.size == 2:
+            proba = np.concatenate([np.asarray(r["proba"])[:, 1] for r in seed_runs])
+            auc.append(roc_auc_score(y == classes[1], proba))
+    flat = [r for seed_runs in runs for r in seed_runs]
+    peaks = [r["peak_rss_mib"] for r in flat if r["peak_rss_mib"] is not None]
+    mean_class = np.mean(per_class, axis=0)
+    return {
+        "accuracy": accuracy,
+        "macro_f1": macro_f1,
+        "roc_auc": auc or None,
+        "per_class": {str(c): {"precision": float(mean_class[0, i]), "recall": float(mean_class[1, i]),
+                               "f1": float(mean_class[2, i]), "support": int(support[i])}
+                      for i, c in enumerate(classes.tolist())},
+        "fit_seconds": float(np.mean([r["fit_seconds"] for r in flat])),
+        "predict_seconds": float(np.mean([r["predict_seconds"] for r in flat])),
+        "peak_rss_mib": max(peaks) if peaks else None,
+        "fold_accuracy": [float(np.mean([accuracy_score(s.y_test, np.asarray(seed_runs[f]["pred"], dtype=y.dtype))
+                                         for seed_runs in runs])) for f, s in enumerate(splits)],
+    }
+
+
+def summarize(all_runs, splits, baseline_names):
+    """Per-model figures and each model's comparison with the strongest TF-IDF baseline.
+
+    ``all_runs`` maps a model name to its runs: a list per seed of records
+    per fold. Returns ``(figures, baseline)``: figures per model, with
+    ``vs_baseline`` (the accuracy difference, its paired bootstrap 95%
+    interval over the test rows with the seeds averaged, McNemar's exact
+    p-value per seed, under cross-validation the corrected resampled t-test,
+    and the verdict in words) for every model but the baseline.
+    """
+    from ._stats import bootstrap_difference, corrected_resampled_ttest, mcnemar_test, verdict
+
+    figures = {name: _model_figures(runs, splits) for name, runs in all_runs.items()}
+    baseline = max(baseline_names, key=lambda n: np.mean(figures[n]["accuracy"]))
+    y = np.concatenate([np.asarray(s.y_test) for s in splits])
+
+    def predictions(name):
+        return [np.concatenate([np.asarray(r["pred"], dtype=y.dtype) for r in seed_runs])
+                for seed_runs in all_runs[name]]
+
+    base_pred = predictions(baseline)[0]
+    for name in all_runs:
+        if name == baseline:
+            continue
+        preds = predictions(name)
+        # The seeds' per-row correctness, averaged: the interval is of the mean accuracy over seeds.
+        correct = np.mean([p == y for p in preds], axis=0)
+        diff, low, high = bootstrap_difference(correct, (base_pred == y).astype(float))
+        p_values = [mcnemar_test(y, p, base_pred)[2] for p in preds]
+        comparison = {"difference": diff, "low": low, "high": high, "mcnemar_p": p_values}
+        p_value = float(np.median(p_values))
+        if len(splits) > 1:
+            n_test = int(np.mean([len(s.y_test) for s in splits]))
+            n_train = int(np.mean([len(s.y_train) for s in splits]))
+            t, p_t = corrected_resampled_ttest(figures[name]["fold_accuracy"], figures[baseline]["fold_accuracy"],
+                                               n_train=n_train, n_test=n_test)
+            comparison.update(t=t, t_test_p=p_t)
+            p_value = max(p_value, p_t)
+        comparison["verdict"] = verdict(name, baseline, diff, low, high, p_value)
+        figures[name]["vs_baseline"] = comparison
+    return figures, baseline
+
+
+def disagreement(runs_a, runs_b, splits):
+    """How often two models' (first seed) predictions differ, and who is right then."""
+    y = np.concatenate([np.asarray(s.y_test) for s in splits])
+    a = np.concatenate([np.asarray(r["pred"], dtype=y.dtype) for r in runs_a[0]])
+    b = np.concatenate([np.asarray(r["pred"], dtype=y.dtype) for r in runs_b[0]])
+    differ = a != b
+    n = int(differ.sum())
+    return {
+        "rate": float(differ.mean()),
+        "rows": n,
+        "first_right": float(np.mean(a[differ] == y[differ])) if n else 0.0,
+        "second_right": float(np.mean(b[differ] == y[differ])) if n else 0.0,
+    }
