@@ -34,8 +34,9 @@ def main():
         command_data = options.pop("command_data")
         with tempfile.TemporaryDirectory() as out:
             result = run_comparison(seeds=args.seeds, out=os.path.join(out, "report"), **options)
+        described = result.data.replace(str(home), "$SKRNN_DATA_HOME")
         lines = [
-            f"{result.data}; {machine()}.",
+            f"{described}; {machine()}.",
             f"Command: `python benchmarks/bench_compare.py --sets {name} --seeds {args.seeds}` "
             f"(`skrnn compare{command_data} --seeds {args.seeds}`).",
             "",

@@ -90,6 +90,7 @@ def test_out_must_be_a_folder(tmp_path, capsys):
     assert "is not a folder" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_interrupt_leaves_no_half_report_and_a_rerun_resumes(tmp_path, monkeypatch, capsys):
     data = write_three_classes(tmp_path / "data.csv")
     out = tmp_path / "report"
@@ -137,6 +138,7 @@ def write_three_classes(path, n=90, sep=","):
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("extra", [[], ["--cv", "3"], ["--seeds", "2"]])
 def test_compare_on_your_own_three_class_data(tmp_path, extra, capsys):
     data = write_three_classes(tmp_path / "data.csv")
@@ -159,6 +161,7 @@ def test_compare_on_your_own_three_class_data(tmp_path, extra, capsys):
     assert (out / "confusion_simple_rnn.png").exists() and not (out / "roc.png").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["tsv", "jsonl", "folder"])
 def test_compare_reads_every_form(tmp_path, kind, capsys):
     csv = write_three_classes(tmp_path / "data.csv")
@@ -198,6 +201,10 @@ def bad_file(tmp_path, name, content):
     (lambda p: bad_file(p, "d.xlsx", "x"), [], "unknown file type '.xlsx'; the accepted ones are .csv"),
 ])
 def test_bad_data_gives_one_line_and_status_2(tmp_path, make, extra, message, capsys):
+    from pathlib import Path
+
+    errors_page = (Path(__file__).parents[1] / "docs" / "errors.md").read_text()
+    assert message in errors_page, "docs/errors.md does not list this case"
     data = make(tmp_path)
     extra = [bad_file(tmp_path, "t.csv", "text,label\na,x\nb,z\n") if e == "TEST" else e for e in extra]
     code = main(["compare", "--data", data, *TINY_RUN, "--out", str(tmp_path / "r"), *extra])
