@@ -20,6 +20,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", default="imdb,sst5")
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--out", default=None,
+                        help="keep the reports and the finished runs here, so a rerun resumes "
+                        "(default: a temporary folder)")
     args = parser.parse_args()
     from skrnn.compare import run_comparison
 
@@ -32,8 +35,9 @@ def main():
     for name in args.sets.split(","):
         options = dict(sets[name])
         command_data = options.pop("command_data")
-        with tempfile.TemporaryDirectory() as out:
-            result = run_comparison(seeds=args.seeds, out=os.path.join(out, "report"), **options)
+        with tempfile.TemporaryDirectory() as scratch:
+            out = os.path.join(args.out or scratch, f"report-{name}")
+            result = run_comparison(seeds=args.seeds, out=out, **options)
         described = result.data.replace(str(home), "$SKRNN_DATA_HOME")
         lines = [
             f"{described}; {machine()}.",

@@ -12,8 +12,8 @@ and the report); this module owns how a comparison is carried out:
 - :func:`fit_and_predict` trains one model and measures it: fit and predict
   seconds, and the process's peak resident memory during the run;
 - :func:`blend` combines the best recurrent pipeline with the best TF-IDF one
-  by a logistic regression on their log-probabilities, fitted on a held-out
-  part of the training rows only;
+  by a logistic regression on their log-probabilities, whose weights are
+  learnt on a held-out part of the training rows only;
 - :func:`summarize` turns the runs into the per-model figures and the
   comparisons against the strongest TF-IDF baseline.
 """
@@ -199,14 +199,16 @@ def fit_and_predict(model, split):
     }
 
 
-def blend(rnn, tfidf, split, *, holdout=0.2, random_state=0):
-    """Combine two pipelines, fitted on the split's training rows only.
+def blend(rnn, tfidf, split, full_rnn, full_tfidf, *, holdout=0.2, random_state=0):
+    """Combine two pipelines with weights learnt on the split's training rows only.
 
-    Both are trained on ``1 - holdout`` of the training rows (a stratified,
-    seeded draw); a multinomial logistic regression learns, on the held-out
-    rows, how to weigh their log-probabilities; it then predicts the test
-    rows from the two models' log-probabilities. The test rows play no part
-    in fitting it.
+    Copies of both (``rnn``, ``tfidf``, unfitted) are trained on ``1 -
+    holdout`` of the training rows (a stratified, seeded draw), and a
+    logistic regression learns, on the held-out rows, how to weigh their
+    log-probabilities. It then weighs the test-row probabilities of the two
+    models trained on all the training rows (``full_rnn`` and
+    ``full_tfidf``: their stored run records), as stacking does after its
+    cross-validated fit. The test rows play no part in fitting anything.
     """
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import train_test_split
@@ -224,8 +226,12 @@ def blend(rnn, tfidf, split, *, holdout=0.2, random_state=0):
     combiner = LogisticRegression(max_iter=1000).fit(features(X_hold), y_hold)
     fit_seconds = time.perf_counter() - start
     start = time.perf_counter()
-    proba = combiner.predict_proba(features(split.X_test))
-    predict_seconds = time.perf_counter() - start
+    full = [full_rnn, full_tfidf]
+    if any(r["classes"] != combiner.classes_.tolist() for r in full):
+        raise ValueError("the blended models' classes differ from the hold-out's; the hold-out must hold every class.")
+    test_features = np.hstack([np.log(np.clip(np.asarray(r["proba"]), 1e-7, 1.0)) for r in full])
+    proba = combiner.predict_proba(test_features)
+    predict_seconds = time.perf_counter() - start + sum(r["predict_seconds"] for r in full)
     return {
         "pred": combiner.classes_[np.argmax(proba, axis=1)].tolist(),
         "proba": np.round(proba, 6).tolist(),

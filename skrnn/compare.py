@@ -432,18 +432,18 @@ def run_comparison(
             run_name = f"blend-{best_rnn}-{baseline}-fold{fold}"
             record = store.get(run_name)
             if record is None:
-                progress.line(f"[blend] {best_rnn} + {baseline}, fold {fold + 1}/{len(splits)}: fitting on "
-                              "80% of the training rows, weighing on the other 20%")
+                progress.line(f"[blend] {best_rnn} + {baseline}, fold {fold + 1}/{len(splits)}: learning the "
+                              "weights on 20% of the training rows (models trained on the other 80%)")
                 record = blend(make_model(best_rnn, epochs=epochs, max_features=max_features, maxlen=maxlen,
                                           random_state=random_state), make_model(baseline), split,
-                               random_state=random_state)
+                               all_runs[best_rnn][0][fold], all_runs[baseline][0][fold], random_state=random_state)
                 store.put(run_name, record)
             runs.append(record)
         all_runs[blend_name] = [runs]
         figures, baseline = summarize(all_runs, splits, baselines)
-        extra_descriptions = {blend_name: (f"{best_rnn} and {baseline} trained on 80% of the training rows, "
-                                            "their log-probabilities weighed by a logistic regression fitted on "
-                                            "the other 20%", "blend")}
+        extra_descriptions = {blend_name: (f"{best_rnn} (first seed) and {baseline}, their log-probabilities "
+                                            "weighed by a logistic regression learnt on 20% of the training rows "
+                                            "from copies trained on the other 80%", "blend")}
         agreement = {"first": best_rnn, "second": baseline, **disagreement(all_runs[best_rnn], all_runs[baseline],
                                                                             splits)}
     else:

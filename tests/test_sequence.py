@@ -106,3 +106,24 @@ def test_bad_input(X, match):
 def test_bad_parameters(params, match):
     with pytest.raises(ValueError, match=match):
         SequencePadder(**params).fit([[1]])
+
+
+@pytest.mark.parametrize("output", ["pandas", "polars"])
+def test_set_output_gives_one_named_column_per_step(output):
+    lib = pytest.importorskip(output)
+    padder = SequencePadder(maxlen=3).set_output(transform=output)
+    frame = padder.fit_transform([[1, 2, 3, 4], [5]])
+    assert isinstance(frame, lib.DataFrame)
+    assert list(frame.columns) == list(padder.get_feature_names_out()) == ["t0", "t1", "t2"]
+    np.testing.assert_array_equal(frame.to_numpy(), [[2, 3, 4], [0, 0, 5]])
+
+
+def test_text_vectorizer_opts_out_of_table_output():
+    import sklearn
+
+    from skrnn import TextVectorizer
+
+    vec = TextVectorizer().set_output(transform="pandas")
+    with sklearn.config_context(transform_output="polars"):
+        out = vec.fit_transform(["a good film", "a film"])
+    assert isinstance(out, list) and [s.tolist() for s in out] == [[2, 4, 3], [2, 3]]
