@@ -37,6 +37,7 @@ def test_is_classifier_and_stratified_cv(cls):
     assert isinstance(check_cv(5, np.array([0, 1] * 10), classifier=is_classifier(est)), StratifiedKFold)
 
 
+@pytest.mark.slow
 def test_roc_auc_scoring_works():
     from sklearn.metrics import roc_auc_score
 
@@ -77,7 +78,7 @@ def test_multiclass_with_any_labels():
 
 
 @pytest.mark.parametrize("pooling", ["last", "max", "mean"])
-@pytest.mark.parametrize("n_layers, bidirectional", [(1, False), (2, True)])
+@pytest.mark.parametrize("n_layers, bidirectional", [(1, False), pytest.param(2, True, marks=pytest.mark.slow)])
 def test_architectures(pooling, n_layers, bidirectional):
     X, y = token_data()
     est = LSTMClassifier(**TINY, pooling=pooling, n_layers=n_layers, bidirectional=bidirectional,
@@ -126,6 +127,7 @@ def test_sample_weight_and_class_weight():
     assert shifted[:, 1].mean() > base[:, 1].mean()
 
 
+@pytest.mark.slow
 def test_balanced_class_weight_moves_the_predicted_class_balance():
     rng = np.random.RandomState(0)
     X = rng.randint(2, 30, size=(200, 8))
@@ -498,6 +500,7 @@ def test_unknown_parameters_fail_loudly(params, match):
     assert name not in LSTMClassifier().get_params()
 
 
+@pytest.mark.slow
 def test_routed_parameters_survive_clone_pickle_and_grid_search():
     est = LSTMClassifier(**TINY, optimizer="adam", optimizer__beta_1=0.8, fit__batch_size=8,
                          predict__batch_size=4, callbacks__patience=3, compile__weighted_metrics=None)
@@ -569,7 +572,7 @@ def _state(est):
 
 
 @pytest.mark.parametrize("how", ["warm_start", "partial_fit"])
-@pytest.mark.parametrize("exc", [KeyboardInterrupt, RuntimeError("boom")])
+@pytest.mark.parametrize("exc", [pytest.param(KeyboardInterrupt, marks=pytest.mark.slow), RuntimeError("boom")])
 def test_interrupted_warm_fit_is_undone(how, exc):
     X, y = token_data()
 
@@ -617,6 +620,7 @@ def test_predict_keyword_arguments_are_used_on_the_bucketed_path(capsys):
 
 
 # -- metadata routing ----------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_sample_weight_reaches_the_classifier_through_metadata_routing():
     import sklearn
     from sklearn.model_selection import cross_validate
