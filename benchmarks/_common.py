@@ -2,7 +2,6 @@
 
 import os
 import platform
-import resource
 from pathlib import Path
 
 from _results import write_results
@@ -20,20 +19,10 @@ def machine():
 
 
 def peak_rss_mib():
-    """The process's maximum resident set size so far, in MiB.
+    """The process's maximum resident set size so far, in MiB (``skrnn.compare.peak_rss_mib``)."""
+    from skrnn.compare import peak_rss_mib as peak
 
-    Reads VmHWM from /proc/self/status where there is one: Linux carries
-    ``ru_maxrss`` over from the parent into a child started with
-    fork + exec, so a fresh subprocess would report its parent's peak.
-    """
-    try:
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return peak()
 
 
 def write_section(name, markdown):

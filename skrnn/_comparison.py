@@ -29,7 +29,10 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["Split", "load_splits", "RunStore", "fit_and_predict", "blend", "summarize", "fingerprint"]
+__all__ = [
+    "Split", "load_splits", "RunStore", "fit_and_predict", "blend", "summarize", "fingerprint", "reset_peak_rss",
+    "peak_rss_mib",
+]
 
 
 @dataclass
@@ -149,8 +152,12 @@ class RunStore:
         os.replace(partial, path)
 
 
-def _reset_peak_rss():
-    """Reset the process's peak RSS (Linux: ``/proc/self/clear_refs``); False where impossible."""
+def reset_peak_rss():
+    """Reset the process's peak resident memory (Linux: ``/proc/self/clear_refs``).
+
+    Returns False where that is impossible, and the peak then counts from
+    the process's start.
+    """
     try:
         with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
             f.write("5")
@@ -159,7 +166,15 @@ def _reset_peak_rss():
         return False
 
 
-def _peak_rss_mib():
+def peak_rss_mib():
+    """The process's peak resident memory (since the last reset), in MiB.
+
+    Reads VmHWM from /proc/self/status where there is one: Linux carries
+    ``ru_maxrss`` over from the parent into a child started with fork +
+    exec, so a fresh subprocess would report its parent's peak.
+    """
+    import resource
+
     try:
         with open("/proc/self/status", encoding="ascii") as f:
             for line in f:
@@ -167,7 +182,7 @@ def _peak_rss_mib():
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
-    return None
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def fit_and_predict(model, split):
@@ -179,7 +194,7 @@ def fit_and_predict(model, split):
     prediction, TensorFlow and the loaded data included; None where the
     peak cannot be reset) and the classifier's ``history`` if it has one.
     """
-    measured = _reset_peak_rss()
+    measured = reset_peak_rss()
     start = time.perf_counter()
     model.fit(split.X_train, split.y_train)
     fit_seconds = time.perf_counter() - start
@@ -194,7 +209,7 @@ def fit_and_predict(model, split):
         "classes": classes.tolist(),
         "fit_seconds": fit_seconds,
         "predict_seconds": predict_seconds,
-        "peak_rss_mib": _peak_rss_mib() if measured else None,
+        "peak_rss_mib": peak_rss_mib() if measured else None,
         "history": {k: list(v) for k, v in getattr(final, "history_", {}).items()},
     }
 
@@ -215,7 +230,7 @@ def blend(rnn, tfidf, split, full_rnn, full_tfidf, *, holdout=0.2, random_state=
 
     X_fit, X_hold, y_fit, y_hold = train_test_split(
         list(split.X_train), split.y_train, test_size=holdout, stratify=split.y_train, random_state=random_state)
-    measured = _reset_peak_rss()
+    measured = reset_peak_rss()
     start = time.perf_counter()
     for model in (rnn, tfidf):
         model.fit(X_fit, y_fit)
@@ -238,7 +253,7 @@ def blend(rnn, tfidf, split, full_rnn, full_tfidf, *, holdout=0.2, random_state=
         "classes": combiner.classes_.tolist(),
         "fit_seconds": fit_seconds,
         "predict_seconds": predict_seconds,
-        "peak_rss_mib": _peak_rss_mib() if measured else None,
+        "peak_rss_mib": peak_rss_mib() if measured else None,
         "history": {},
         "weights": np.round(combiner.coef_, 4).tolist(),
     }

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._comparison import peak_rss_mib, reset_peak_rss
 from ._plots import plot_history
 from ._stats import bootstrap_difference, corrected_resampled_ttest, mcnemar_test, paired_bootstrap
 
@@ -37,6 +38,8 @@ __all__ = [
     "bootstrap_difference",
     "mcnemar_test",
     "corrected_resampled_ttest",
+    "peak_rss_mib",
+    "reset_peak_rss",
 ]
 
 #: Bigram models share the vocabulary and the sequence between words and
