@@ -43,8 +43,9 @@ def plot_comparison(models, path):
     accuracy = [float(np.mean(m.accuracy)) for m in models]
     spread = [float(np.std(m.accuracy, ddof=1)) if len(m.accuracy) > 1 else 0.0 for m in models]
     fig, (ax_acc, ax_time) = plt.subplots(1, 2, figsize=(11, 4))
-    bars = ax_acc.barh(names, accuracy, xerr=spread, color="tab:blue", capsize=3)
-    ax_acc.bar_label(bars, fmt="%.3f", padding=2)
+    errors = spread if any(spread) else None  # seeds' spread, when there are several
+    bars = ax_acc.barh(names, accuracy, xerr=errors, color="tab:blue", capsize=3)
+    ax_acc.bar_label(bars, fmt="%.3f", padding=8 if errors else 2)
     low = min(accuracy + [0.5])
     ax_acc.set_xlim(max(0.0, low - 0.05), 1.0)
     ax_acc.set_xlabel("test accuracy (mean, ± sd over seeds)")

@@ -393,7 +393,9 @@ def run_comparison(
     settings = {"data": str(data) if data is not None else None, "test": str(test) if test is not None else None,
                 "test_size": test_size, "cv": cv, "seeds": seeds, "models": list(models), "epochs": epochs,
                 "max_features": max_features, "maxlen": maxlen, "sample": sample, "random_state": random_state}
-    key = fingerprint(splits, {**settings, "skrnn": _versions()["skrnn"]})
+    # Runs are named by model, seed and fold, so adding models or seeds reuses the finished ones.
+    run_settings = {k: v for k, v in settings.items() if k not in ("models", "seeds")}
+    key = fingerprint(splits, {**run_settings, "skrnn": _versions()["skrnn"]})
     store = RunStore(out, key, resume=resume)
     jobs = [(name, seed, fold) for name in models
             for seed in range(seeds if MODELS[name].kind == "rnn" else 1) for fold in range(len(splits))]
@@ -572,6 +574,11 @@ def _report_markdown(c, plots):
             f"{100 * d['second_right']:.1f}% (first seed).\n"
         )
     seeds = c.settings.get("seeds", 1)
+    one_draw = (
+        "One seed per network is one draw: a network's accuracy moves by several points from seed to seed at a few "
+        "epochs, which the intervals below do not include. Rerun with --seeds 3 or more before trusting a verdict "
+        "about a network.\n\n" if seeds == 1 else ""
+    )
     return (
         "# skrnn compare\n\n"
         f"{c.data}.\n\n"
@@ -582,7 +589,7 @@ def _report_markdown(c, plots):
         + (", and the corrected resampled t-test over the folds (Nadeau and Bengio)" if c.settings.get("cv") else "")
         + ". Peak MiB: the process's peak resident memory during the model's fit and prediction, TensorFlow and "
         "the loaded data included.\n\n"
-        f"{c.table()}\n\n## In words (5% level)\n\n{verdicts}{agreement}\n\n## Per class\n\n"
+        f"{one_draw}{c.table()}\n\n## In words (5% level)\n\n{verdicts}{agreement}\n\n## Per class\n\n"
         + "\n\n".join(per_class)
         + f"\n\n## Settings\n\n{settings}\n\n## Versions\n\n{versions}\n\n## Plots\n\n{images}\n"
     )

@@ -114,6 +114,9 @@ def test_interrupt_leaves_no_half_report_and_a_rerun_resumes(tmp_path, monkeypat
     assert main(["compare", "--data", str(data), *TINY_RUN, "--out", str(out)]) == 0
     err = capsys.readouterr().err
     assert "tfidf-unigram, seed 0, fold 1/1: stored, skipped" in err and "simple_rnn, seed 0, fold 1/1: fitting" in err
+    assert main(["compare", "--data", str(data), *TINY_RUN, "--out", str(out), "--seeds", "2"]) == 0
+    err = capsys.readouterr().err  # one more seed: the finished runs are reused, only the new seed trains
+    assert "simple_rnn, seed 0, fold 1/1: stored, skipped" in err and "simple_rnn, seed 1, fold 1/1: fitting" in err
     assert main(["compare", "--data", str(data), *TINY_RUN, "--out", str(out), "--no-resume"]) == 0
     assert "stored, skipped" not in capsys.readouterr().err
 
