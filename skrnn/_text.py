@@ -411,6 +411,44 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
             flat = flat[keep]
         return np.split(flat, np.cumsum(lengths)[:-1]) if len(lengths) else []
 
+    def transform_tokens(self, raw_documents):
+        """The tokens behind :meth:`transform`'s ids, one list per document.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str
+            The documents.
+
+        Returns
+        -------
+        tokens : list of list of str
+            For each document, the token each id of ``transform(doc)``
+            stands for, in the same order and of the same length: words (also
+            the unknown ones, which have id 1) and, with ``ngram_range``, the
+            known n-grams. It names the ids in explanations.
+
+        Examples
+        --------
+        >>> vec = TextVectorizer(ngram_range=(1, 2)).fit(["not good", "good"])
+        >>> vec.transform_tokens(["not good at all"])
+        [['not', 'not good', 'good', 'at', 'all']]
+        >>> [s.tolist() for s in vec.transform(["not good at all"])]
+        [[3, 4, 2, 1, 1]]
+        """
+        check_is_fitted(self, "vocabulary_")
+        tokens, is_ngram = self._tokenize_all(_validate_documents(raw_documents))
+        flat = np.array(list(chain.from_iterable(tokens)), dtype=object)
+        lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+        ids = np.fromiter(map(self.vocabulary_.get, flat, repeat(OOV_ID)), dtype=np.int32, count=len(flat))
+        keep = np.ones(len(flat), dtype=bool)
+        if self.oov == "drop" or is_ngram is not None:
+            keep = ids != OOV_ID
+            if self.oov != "drop":
+                keep |= ~is_ngram
+        doc_of_token = np.repeat(np.arange(len(lengths)), lengths)
+        kept = np.bincount(doc_of_token[keep], minlength=len(lengths))
+        return [part.tolist() for part in np.split(flat[keep], np.cumsum(kept)[:-1])] if len(lengths) else []
+
     def inverse_transform(self, sequences):
         """Map id sequences back to lists of tokens.
 
