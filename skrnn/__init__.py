@@ -16,6 +16,7 @@ _LAZY = {
     "LSTMClassifier": "._classifiers",
     "GRUClassifier": "._classifiers",
     "reference": ".reference",
+    "inspection": ".inspection",
 }
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "GRUClassifier",
     "datasets",
     "reference",
+    "inspection",
 ]
 
 
@@ -34,7 +36,7 @@ def __getattr__(name):
         import importlib
 
         module = importlib.import_module(_LAZY[name], __name__)
-        value = module if name == "reference" else getattr(module, name)
+        value = module if name in ("reference", "inspection") else getattr(module, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'skrnn' has no attribute {name!r}")

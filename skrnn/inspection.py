@@ -240,6 +240,7 @@ def explain(pipeline, texts, *, method="integrated_gradients", target=None, step
     X = _ids(vectorizer, padder, clf, texts)
     proba = clf.predict_proba(X)
     labels = [clf.classes_[i] for i in proba.argmax(axis=1)] if target is None else [target] * len(texts)
+    labels = [label.item() if isinstance(label, np.generic) else label for label in labels]
     columns = [_class_column(clf, label) for label in labels]
     seen = [_seen(len(t), padder) for t in tokens]
     if method == "occlusion":
@@ -324,26 +325,16 @@ def _complete_integrated_gradients(clf, X, columns, target_proba, steps, batch_s
 
 
 def _integrated_gradients(clf, X, columns, steps, batch_size):
-    import keras
     import tensorflow as tf
+
+    from ._batching import quiet_retracing
 
     model = clf.model_
     embedding = model.get_layer("embedding")
     packed = clf.mask_padding
-    sub = getattr(model, "_skrnn_from_embeddings", None)
-    if sub is None:
-        # The same network from the embedding's output on: token ids still give the lengths.
-        sub = keras.Model([model.inputs[0], embedding.output], model.output)
-        object.__setattr__(model, "_skrnn_from_embeddings", sub)  # kept as _batching keeps its predict function
+    gradient, forward = _compiled(model, embedding)
     pad_vector = embedding.embeddings[0]
     width_out = int(model.output.shape[-1])
-
-    @tf.function(reduce_retracing=True)
-    def gradient(ids, path, weights):
-        with tf.GradientTape() as tape:
-            tape.watch(path)
-            value = tf.reduce_sum(sub([ids, path], training=False) * weights)
-        return tape.gradient(value, path)
 
     alphas = (np.arange(steps, dtype=np.float32) + 0.5) / steps
     lengths = (X != 0).sum(axis=1)
@@ -358,7 +349,7 @@ def _integrated_gradients(clf, X, columns, steps, batch_size):
             ids = _front(x, width)
         else:
             width, ids = x.shape[1], x
-        emb = embedding(tf.constant(ids))
+        emb = tf.gather(embedding.embeddings, tf.constant(ids))
         diff = emb - pad_vector
         path = pad_vector + alphas[None, :, None, None] * diff[:, None]  # (rows, steps, width, dim)
         path = tf.reshape(path, (-1, width, emb.shape[-1]))
@@ -366,16 +357,52 @@ def _integrated_gradients(clf, X, columns, steps, batch_size):
         for j, i in enumerate(chunk):
             column, sign, _ = columns[i]
             weights[j, column] = sign
-        grads = gradient(tf.constant(np.repeat(ids, steps, axis=0)), path,
-                         tf.constant(np.repeat(weights, steps, axis=0)))
+        with quiet_retracing():
+            grads = gradient(tf.constant(np.repeat(ids, steps, axis=0)), path,
+                             tf.constant(np.repeat(weights, steps, axis=0)))
         grads = tf.reshape(grads, (len(chunk), steps, width, -1))
         attributions = tf.reduce_sum(tf.reduce_mean(grads, axis=1) * diff, axis=-1).numpy()
-        base = sub([tf.constant(ids), tf.broadcast_to(pad_vector, emb.shape)], training=False).numpy()
+        with quiet_retracing():
+            base = forward(tf.constant(ids), tf.broadcast_to(pad_vector, emb.shape)).numpy()
         for j, i in enumerate(chunk):
             column, sign, offset = columns[i]
             positions = np.arange(lengths[i]) if packed else np.flatnonzero(X[i])
             results[i] = (attributions[j, positions], float(_probability(base[j], column, sign, offset)))
     return [results[i][0] for i in range(len(X))], [results[i][1] for i in range(len(X))]
+
+
+def _compiled(model, embedding):
+    """The model from its embeddings on, compiled once per model for any batch and length.
+
+    ``gradient(ids, path, weights)``: the gradient of the weighted outputs
+    with respect to the embeddings ``path``; ``forward(ids, embeddings)``:
+    the outputs. Token ids still give each row's length. Kept on the model,
+    as ``_batching`` keeps its predict function.
+    """
+    import keras
+    import tensorflow as tf
+
+    cached = getattr(model, "_skrnn_explain", None)
+    if cached is not None:
+        return cached
+    sub = keras.Model([model.inputs[0], embedding.output], model.output)
+    dim, width_out = int(embedding.output_dim), int(model.output.shape[-1])
+    ids_spec = tf.TensorSpec([None, None], tf.int32)
+    path_spec = tf.TensorSpec([None, None, dim], tf.float32)
+
+    @tf.function(input_signature=[ids_spec, path_spec, tf.TensorSpec([None, width_out], tf.float32)])
+    def gradient(ids, path, weights):
+        with tf.GradientTape() as tape:
+            tape.watch(path)
+            value = tf.reduce_sum(sub([ids, path], training=False) * weights)
+        return tape.gradient(value, path)
+
+    @tf.function(input_signature=[ids_spec, path_spec])
+    def forward(ids, embeddings):
+        return sub([ids, embeddings], training=False)
+
+    object.__setattr__(model, "_skrnn_explain", (gradient, forward))
+    return gradient, forward
 
 
 def _front(x, width):

@@ -10,13 +10,14 @@ import skrnn
 import skrnn.compare
 import skrnn.datasets
 import skrnn.distributed
+import skrnn.inspection
 import skrnn.reference
 
 API = (Path(__file__).resolve().parents[1] / "docs" / "api.md").read_text()
 #: Every code span of the page (`...`), where a name counts as documented.
 SPANS = re.findall(r"`([^`]+)`", API)
 
-MODULES = [skrnn, skrnn.datasets, skrnn.reference, skrnn.compare, skrnn.distributed]
+MODULES = [skrnn, skrnn.datasets, skrnn.reference, skrnn.compare, skrnn.distributed, skrnn.inspection]
 NAMES = [(module.__name__, name) for module in MODULES for name in module.__all__]
 
 

@@ -179,3 +179,13 @@ def test_import_does_not_load_tensorflow():
         "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules, 'TF imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("params", [{}, {"ngram_range": (1, 2)}, {"oov": "drop"}, {"ngram_range": (1, 3), "min_df": 2}])
+def test_transform_tokens_names_every_id(params):
+    vec = TextVectorizer(**params).fit(TEXTS[:10])
+    docs = ["A great film, never seen before!", "", "boring boring story<br />really"]
+    ids, tokens = vec.transform(docs), vec.transform_tokens(docs)
+    assert [len(t) for t in tokens] == [len(i) for i in ids]
+    for row_ids, row_tokens in zip(ids, tokens):
+        assert [vec.vocabulary_.get(t, 1) for t in row_tokens] == row_ids.tolist()

@@ -1,0 +1,60 @@
+"""Time to explain IMDB test reviews, against the time to predict them.
+
+Trains the default LSTM pipeline (``TextVectorizer(max_features=10000) ->
+SequencePadder(maxlen=500) -> LSTMClassifier()``) on the full training
+split, then times ``predict_proba`` and :func:`skrnn.inspection.explain`
+(integrated gradients with the default steps, and occlusion) on the same
+test reviews, alternating, and stores the medians. About 3 minutes on 2 cores.
+
+    python benchmarks/bench_explain.py [--n 1000] [--repeats 3]
+"""
+
+import argparse
+import statistics
+
+import numpy as np
+from _common import data_home, machine, seconds, write_section
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    from skrnn.compare import make_model
+    from skrnn.datasets import load_imdb_sample
+    from skrnn.inspection import explain
+
+    X_train, y_train, X_test, _ = load_imdb_sample(data_home=data_home(), random_state=0)
+    model = make_model("lstm", validation_split=0.0).fit(X_train, y_train)
+    texts = X_test[: args.n]
+    model.predict_proba(texts[:10])
+    explain(model, texts[:10])  # traces the gradient function, as predict_proba's first call traces its own
+    times = {"predict_proba": [], "explain (integrated gradients)": [], "explain (occlusion)": []}
+    for _ in range(args.repeats):
+        times["predict_proba"].append(seconds(lambda: model.predict_proba(texts)))
+        times["explain (integrated gradients)"].append(seconds(lambda: explain(model, texts)))
+        times["explain (occlusion)"].append(seconds(lambda: explain(model, texts, method="occlusion")))
+    explanations = explain(model, texts)
+    gaps = [abs(np.nansum(e.scores) - (e.proba - e.baseline_proba)) / max(abs(e.proba - e.baseline_proba), 1e-12)
+            for e in explanations]
+    base = statistics.median(times["predict_proba"])
+    lines = [
+        f"The default LSTM pipeline trained on the full IMDB training split; {args.n:,} test reviews; medians of "
+        f"{args.repeats} alternating runs; {machine()}.",
+        f"Command: `python benchmarks/bench_explain.py --n {args.n} --repeats {args.repeats}`.",
+        "",
+        "| what | seconds | x predict_proba |",
+        "|---|---:|---:|",
+    ]
+    for name, values in times.items():
+        median = statistics.median(values)
+        lines.append(f"| {name} | {median:.1f} | {median / base:.1f}x |")
+    lines += ["", f"Integrated gradients' completeness on these reviews: largest relative gap {max(gaps):.4f}, "
+              f"median {statistics.median(gaps):.5f}."]
+    print("\n".join(lines))
+    write_section("explain", "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
