@@ -144,6 +144,25 @@ class RunStore:
             return None
         return json.loads(path.read_text(encoding="utf-8"))
 
+    def get_model(self, name):
+        """The fitted pipeline stored with run ``name``, or None."""
+        import joblib
+
+        path = self.folder / f"{name}.joblib"
+        if not self.resume or not path.is_file():
+            return None
+        return joblib.load(path)
+
+    def put_model(self, name, model):
+        """Keep a fitted pipeline with run ``name`` (for the report's explanations)."""
+        import joblib
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{name}.joblib"
+        partial = path.with_suffix(".joblib-partial")
+        joblib.dump(model, partial)
+        os.replace(partial, path)
+
     def put(self, name, record):
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self._path(name)

@@ -39,6 +39,10 @@ class Progress:
         progress = self
 
         class _EpochProgress(keras.callbacks.Callback):
+            def __reduce__(self):
+                # A fitted model that is saved keeps no tie to this run's output stream.
+                return keras.callbacks.Callback, ()
+
             def on_epoch_begin(self, epoch, logs=None):
                 self.epoch_start = time.perf_counter()
                 self.bar = None

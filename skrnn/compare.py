@@ -224,6 +224,7 @@ class ComparisonResult:
     baseline: str
     models: list
     disagreement: dict | None = None
+    explanations: dict | None = None
 
     def table(self):
         """The results as a Markdown table: mean ± standard deviation over seeds."""
@@ -420,6 +421,10 @@ def run_comparison(
             record = fit_and_predict(pipeline, splits[fold])
             record["trainable_params"] = _trainable_params(pipeline)
             spent.append((name, time.perf_counter() - start))
+            if seed == 0 and fold == 0:  # kept for the report's explanations
+                if rnn:
+                    pipeline[-1].set_params(callbacks=None)  # the progress callback is not part of the model
+                store.put_model(run_name, pipeline)
             store.put(run_name, record)
             right = np.asarray(record["pred"], dtype=object) == splits[fold].y_test.astype(object)
             progress.line(f"[{i + 1}/{len(jobs)}] {where}: accuracy {right.mean():.4f}, "
@@ -454,6 +459,12 @@ def run_comparison(
     else:
         extra_descriptions = {}
 
+    explanations = None
+    if rnn_names:
+        best_rnn = max(rnn_names, key=lambda n: np.mean(figures[n]["accuracy"]))
+        progress.line(f"[explain] {best_rnn}'s top tokens and misclassified test rows (integrated gradients)")
+        explanations = _explanations(store, best_rnn, baseline, splits[0], all_runs[best_rnn][0][0])
+
     results = []
     for name, runs in all_runs.items():
         fig = figures[name]
@@ -470,7 +481,7 @@ def run_comparison(
         settings=settings, versions=_versions(), data=described,
         n_train=int(np.mean([len(s.y_train) for s in splits])), n_test=sum(len(s.y_test) for s in splits),
         classes=[c.item() if hasattr(c, "item") else c for c in np.unique(np.concatenate([s.y_test for s in splits]))],
-        baseline=baseline, models=results, disagreement=agreement,
+        baseline=baseline, models=results, disagreement=agreement, explanations=explanations,
     )
     write_report(comparison, out, all_runs, splits)
     progress.line(f"Report written to {out}/")
@@ -486,6 +497,50 @@ def _eta(spent, remaining):
     for name, seconds in spent:
         by_model.setdefault(name, []).append(seconds)
     return float(sum(np.mean(by_model.get(name, [overall])) for name, _, _ in remaining))
+
+
+#: Test rows whose explanations are averaged into the report's top tokens, and misclassified rows explained.
+EXPLAINED_ROWS, MISCLASSIFIED_SHOWN = 300, 3
+
+
+def _explanations(store, rnn, baseline, split, rnn_record):
+    """The best RNN's top tokens next to the baseline's top coefficients, and a few of its mistakes explained."""
+    from .inspection import top_tokens
+
+    rnn_model = store.get_model(f"{rnn}-seed0-fold0")
+    tfidf_model = store.get_model(f"{baseline}-seed0-fold0")
+    if rnn_model is None or tfidf_model is None:
+        return None
+    texts = list(split.X_test[:EXPLAINED_ROWS])
+    rnn_top = top_tokens(rnn_model, texts, n=15)
+    names = tfidf_model[0].get_feature_names_out()
+    linear = tfidf_model[-1]
+    classes = list(linear.classes_)
+    coef = linear.coef_
+    tfidf_top = {}
+    for k, label in enumerate(classes):
+        weights = (coef[0] if k == 1 else -coef[0]) if len(classes) == 2 else coef[k]
+        order = np.argsort(-weights)[:15]
+        tfidf_top[label] = [(str(names[i]), float(weights[i])) for i in order]
+    from .inspection import explain
+
+    pred = np.asarray(rnn_record["pred"], dtype=object)
+    wrong = np.flatnonzero(pred != np.asarray(split.y_test, dtype=object))[:MISCLASSIFIED_SHOWN]
+    explained = explain(rnn_model, [split.X_test[i] for i in wrong])
+    return {
+        "rnn": rnn, "baseline": baseline, "rows": len(texts),
+        "rnn_top": {str(c): v for c, v in rnn_top.items()},
+        "tfidf_top": {str(c): v for c, v in tfidf_top.items()},
+        "misclassified": [
+            {"text": e.text, "true": _plain(split.y_test[i]), "predicted": _plain(e.label), "proba": e.proba,
+             "strongest": e.strongest(8), "html": e.to_html()}
+            for i, e in zip(wrong, explained)
+        ],
+    }
+
+
+def _plain(value):
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _clock(seconds):
@@ -533,6 +588,13 @@ def write_report(comparison, out, all_runs=None, splits=None):
                     curves[m.name] = proba
                 plot_roc(y == comparison.classes[1], curves, staging / "roc.png")
                 plots.append("roc.png")
+        if comparison.explanations and comparison.explanations["misclassified"]:
+            from .inspection import explanations_to_html
+
+            page = "\n".join(m["html"] for m in comparison.explanations["misclassified"])
+            (staging / "explanations.html").write_text(
+                explanations_to_html([], title="skrnn compare: misclassified test rows").replace(
+                    "<body>\n\n</body>", f"<body>\n{page}\n</body>"), encoding="utf-8")
         (staging / "report.md").write_text(_report_markdown(comparison, plots), encoding="utf-8")
         out.mkdir(parents=True, exist_ok=True)
         for f in staging.iterdir():
@@ -573,6 +635,28 @@ def _report_markdown(c, plots):
             f"{d['first']} is right on {100 * d['first_right']:.1f}% and {d['second']} on "
             f"{100 * d['second_right']:.1f}% (first seed).\n"
         )
+    explained = ""
+    if c.explanations:
+        x = c.explanations
+        blocks = []
+        for label in x["rnn_top"]:
+            rnn_words = ", ".join(f"`{t}` {s:+.3f}" for t, s in x["rnn_top"][label][:10])
+            tfidf_words = ", ".join(f"`{t}` {s:+.2f}" for t, s in x["tfidf_top"].get(label, [])[:10])
+            blocks.append(f"- **{label}**\n  - {x['rnn']} (mean push): {rnn_words}\n"
+                          f"  - {x['baseline']} (coefficient): {tfidf_words}")
+        mistakes = []
+        for m in x["misclassified"]:
+            words = ", ".join(f"`{t}` {s:+.3f}" for t, s in m["strongest"])
+            text = m["text"][:300] + ("..." if len(m["text"]) > 300 else "")
+            mistakes.append(f"- true {m['true']}, predicted {m['predicted']} (p = {m['proba']:.3f}): {words}\n"
+                            f"  > {text.replace(chr(10), ' ')}")
+        explained = (
+            f"\n\n## What the models read\n\nTokens pushing towards each class: {x['rnn']}'s integrated "
+            f"gradients averaged over {x['rows']} test rows (first seed), next to {x['baseline']}'s largest "
+            "coefficients.\n\n" + "\n".join(blocks)
+            + ("\n\n### Misclassified test rows, explained\n\nThe strongest tokens towards the predicted class "
+               "(coloured in explanations.html):\n\n" + "\n".join(mistakes) if mistakes else "")
+        )
     seeds = c.settings.get("seeds", 1)
     one_draw = (
         "One seed per network is one draw: a network's accuracy moves by several points from seed to seed at a few "
@@ -589,7 +673,7 @@ def _report_markdown(c, plots):
         + (", and the corrected resampled t-test over the folds (Nadeau and Bengio)" if c.settings.get("cv") else "")
         + ". Peak MiB: the process's peak resident memory during the model's fit and prediction, TensorFlow and "
         "the loaded data included.\n\n"
-        f"{one_draw}{c.table()}\n\n## In words (5% level)\n\n{verdicts}{agreement}\n\n## Per class\n\n"
+        f"{one_draw}{c.table()}\n\n## In words (5% level)\n\n{verdicts}{agreement}{explained}\n\n## Per class\n\n"
         + "\n\n".join(per_class)
         + f"\n\n## Settings\n\n{settings}\n\n## Versions\n\n{versions}\n\n## Plots\n\n{images}\n"
     )

@@ -28,7 +28,7 @@ def test_compare_writes_the_report(imdb_home, tmp_path):
     assert "[simple_rnn] epoch 2/2" in result.stderr  # plain progress lines off a terminal
     assert sorted(p.name for p in out.iterdir()) == [
         ".runs", "comparison.png", "confusion_simple_rnn.png", "confusion_tfidf-unigram.png", "curves_simple_rnn.png",
-        "report.md", "results.json", "roc.png"]
+        "explanations.html", "report.md", "results.json", "roc.png"]
     results = json.loads((out / "results.json").read_text())
     assert results["n_train"] == results["n_test"] == 300 and results["classes"] == [0, 1]
     rnn = results["models"][1]
@@ -39,6 +39,11 @@ def test_compare_writes_the_report(imdb_home, tmp_path):
     report = (out / "report.md").read_text()
     assert "| model | accuracy | macro-F1 | ROC AUC |" in report and "![comparison.png]" in report
     assert "## In words (5% level)" in report and "disagree" in report
+    assert "## What the models read" in report and "simple_rnn (mean push)" in report
+    assert "tfidf-unigram (coefficient)" in report and "Misclassified test rows, explained" in report
+    explained = results["explanations"]
+    assert set(explained["rnn_top"]) == {"0", "1"} and len(explained["misclassified"]) == 3
+    assert "<script" not in (out / "explanations.html").read_text()
     assert (out / "comparison.png").read_bytes()[:4] == b"\x89PNG"
 
 
