@@ -22,10 +22,10 @@ def pipeline(cls=LSTMClassifier, vectorizer=None, maxlen=12, labels=LABELS, text
 @pytest.mark.parametrize("cls, params, vectorizer", [
     (SimpleRNNClassifier, {}, None),
     (LSTMClassifier, {}, None),
-    (GRUClassifier, {}, None),
-    (LSTMClassifier, {"bidirectional": True, "n_layers": 2}, None),
-    (GRUClassifier, {"pooling": "mean"}, TextVectorizer(ngram_range=(1, 2))),
-    (LSTMClassifier, {"mask_padding": False}, None),
+    pytest.param(GRUClassifier, {}, None, marks=pytest.mark.slow),
+    pytest.param(LSTMClassifier, {"bidirectional": True, "n_layers": 2}, None, marks=pytest.mark.slow),
+    pytest.param(GRUClassifier, {"pooling": "mean"}, TextVectorizer(ngram_range=(1, 2)), marks=pytest.mark.slow),
+    pytest.param(LSTMClassifier, {"mask_padding": False}, None, marks=pytest.mark.slow),
 ])
 def test_integrated_gradients_are_complete(cls, params, vectorizer):
     model = pipeline(cls, vectorizer, **params)
@@ -35,6 +35,7 @@ def test_integrated_gradients_are_complete(cls, params, vectorizer):
         assert len(e.tokens) == len(e.scores) == len(e.seen)
 
 
+@pytest.mark.slow
 def test_multiclass_scores_are_per_class_and_complete():
     labels = np.array(["a", "b", "c"])[np.arange(len(TEXTS)) % 3]
     model = pipeline(GRUClassifier, labels=labels)
@@ -127,6 +128,7 @@ def test_html_escapes_markup(tmp_path):
     assert (tmp_path / "bars.png").read_bytes()[:4] == b"\x89PNG"
 
 
+@pytest.mark.slow
 def test_top_tokens_per_class():
     model = pipeline(epochs=15)
     top = top_tokens(model, TEXTS, n=3)
@@ -135,6 +137,7 @@ def test_top_tokens_per_class():
     assert {t for t, _ in top["neg"]} & {"awful", "hated", "boring", "terrible"}
 
 
+@pytest.mark.slow
 def test_works_on_a_grid_searchs_best_estimator():
     search = GridSearchCV(make_pipeline(TextVectorizer(), SequencePadder(maxlen=12),
                                         LSTMClassifier(units=4, epochs=2, random_state=0)),
