@@ -351,17 +351,22 @@ def _integrated_gradients(clf, X, columns, steps, batch_size):
             width, ids = x.shape[1], x
         emb = tf.gather(embedding.embeddings, tf.constant(ids))
         diff = emb - pad_vector
-        path = pad_vector + alphas[None, :, None, None] * diff[:, None]  # (rows, steps, width, dim)
-        path = tf.reshape(path, (-1, width, emb.shape[-1]))
         weights = np.zeros((len(chunk), width_out), dtype=np.float32)
         for j, i in enumerate(chunk):
             column, sign, _ = columns[i]
             weights[j, column] = sign
-        with quiet_retracing():
-            grads = gradient(tf.constant(np.repeat(ids, steps, axis=0)), path,
-                             tf.constant(np.repeat(weights, steps, axis=0)))
-        grads = tf.reshape(grads, (len(chunk), steps, width, -1))
-        attributions = tf.reduce_sum(tf.reduce_mean(grads, axis=1) * diff, axis=-1).numpy()
+        # At most batch_size rows per pass: the path's points go in slices when there are many.
+        per_pass = max(1, batch_size // len(chunk))
+        total = tf.zeros_like(emb)
+        for first in range(0, steps, per_pass):
+            part = alphas[first:first + per_pass]
+            path = pad_vector + part[None, :, None, None] * diff[:, None]  # (rows, points, width, dim)
+            path = tf.reshape(path, (-1, width, emb.shape[-1]))
+            with quiet_retracing():
+                grads = gradient(tf.constant(np.repeat(ids, len(part), axis=0)), path,
+                                 tf.constant(np.repeat(weights, len(part), axis=0)))
+            total += tf.reduce_sum(tf.reshape(grads, (len(chunk), len(part), width, -1)), axis=1)
+        attributions = tf.reduce_sum(total / steps * diff, axis=-1).numpy()
         with quiet_retracing():
             base = forward(tf.constant(ids), tf.broadcast_to(pad_vector, emb.shape)).numpy()
         for j, i in enumerate(chunk):
