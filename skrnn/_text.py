@@ -396,20 +396,22 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         flat = np.fromiter(ids, dtype=np.int32, count=int(lengths.sum()))
         return self._split(flat, lengths, is_ngram)
 
-    def _split(self, flat, lengths, is_ngram=None):
+    def _split(self, flat, lengths, is_ngram=None, values=None):
         """Drop OOV ids, then cut the flat ids into per-document views.
 
         The ids dropped are those of unknown n-grams, and of unknown words
-        too with ``oov="drop"``.
+        too with ``oov="drop"``. ``values`` (one per id, e.g. the tokens) are
+        cut the same way and returned instead of the ids.
         """
+        values = flat if values is None else values
         if self.oov == "drop" or is_ngram is not None:
             keep = flat != OOV_ID
             if self.oov != "drop":
                 keep |= ~is_ngram  # unknown words stay, as id 1
             doc_of_token = np.repeat(np.arange(len(lengths)), lengths)
             lengths = np.bincount(doc_of_token[keep], minlength=len(lengths))
-            flat = flat[keep]
-        return np.split(flat, np.cumsum(lengths)[:-1]) if len(lengths) else []
+            values = values[keep]
+        return np.split(values, np.cumsum(lengths)[:-1]) if len(lengths) else []
 
     def transform_tokens(self, raw_documents):
         """The tokens behind :meth:`transform`'s ids, one list per document.
@@ -440,14 +442,7 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         flat = np.array(list(chain.from_iterable(tokens)), dtype=object)
         lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
         ids = np.fromiter(map(self.vocabulary_.get, flat, repeat(OOV_ID)), dtype=np.int32, count=len(flat))
-        keep = np.ones(len(flat), dtype=bool)
-        if self.oov == "drop" or is_ngram is not None:
-            keep = ids != OOV_ID
-            if self.oov != "drop":
-                keep |= ~is_ngram
-        doc_of_token = np.repeat(np.arange(len(lengths)), lengths)
-        kept = np.bincount(doc_of_token[keep], minlength=len(lengths))
-        return [part.tolist() for part in np.split(flat[keep], np.cumsum(kept)[:-1])] if len(lengths) else []
+        return [part.tolist() for part in self._split(ids, lengths, is_ngram, values=flat)]
 
     def inverse_transform(self, sequences):
         """Map id sequences back to lists of tokens.
