@@ -5,11 +5,13 @@ from __future__ import annotations
 import numbers
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from itertools import chain, count, repeat
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._ids import FIRST_ID, OOV_ID, validate_sequences
@@ -20,6 +22,9 @@ __all__ = ["TextVectorizer"]
 #: (``don't``, ``rock'n'roll``), as the Keras ``Tokenizer`` keeps them.
 DEFAULT_TOKEN_PATTERN = r"(?u)\b\w[\w']*\b"
 _HTML_TAG = re.compile(r"<[^<>]{0,200}>")
+#: Runs of white space, collapsed to one space before character n-grams
+#: (as ``CountVectorizer`` does).
+_WHITE_SPACES = re.compile(r"\s\s+")
 
 
 def _validate_documents(raw_documents, *, where="raw_documents"):
@@ -96,6 +101,93 @@ def _word_ngrams(words, min_n, max_n):
     return grams, orders
 
 
+def _char_ngrams(text, min_n, max_n):
+    """Character n-grams of ``text`` in text order, and each one's length.
+
+    The same n-grams as ``CountVectorizer(analyzer="char")`` (white-space
+    runs collapsed to one space), ordered by position, shortest first.
+    """
+    text = _WHITE_SPACES.sub(" ", text)
+    n_chars = len(text)
+    grams = [text[i:i + n] for i in range(n_chars) for n in range(min_n, max_n + 1) if i + n <= n_chars]
+    return grams, [len(g) for g in grams]
+
+
+def _char_wb_ngrams(text, min_n, max_n):
+    """Character n-grams inside word boundaries, in text order.
+
+    The same n-grams as ``CountVectorizer(analyzer="char_wb")``: each word,
+    padded with a space on both sides, gives its n-grams; a padded word
+    shorter than ``n`` gives itself once (and no longer n-grams).
+    """
+    grams = []
+    for word in _WHITE_SPACES.sub(" ", text).split():
+        padded = f" {word} "
+        width = len(padded)
+        found = []
+        for n in range(min_n, max_n + 1):
+            if width <= n:
+                found.append((0, n, padded))
+                break
+            found.extend((i, n, padded[i:i + n]) for i in range(width - n + 1))
+        found.sort(key=lambda item: item[:2])
+        grams.extend(gram for _, _, gram in found)
+    return grams, [len(g) for g in grams]
+
+
+def _check_vocabulary(vocabulary):
+    """A fixed ``vocabulary`` as a token -> id dict with ids 2, 3, ..., or a clear error."""
+    if isinstance(vocabulary, (str, bytes)):
+        raise ValueError(
+            f"vocabulary must be a list of tokens or a token -> id mapping, got a single "
+            f"{type(vocabulary).__name__}; wrap it in a list."
+        )
+    if isinstance(vocabulary, (set, frozenset)):
+        raise ValueError(
+            "vocabulary is a set, which has no order, so the ids would change from run to "
+            "run; pass a list (e.g. sorted(tokens)) or a token -> id mapping."
+        )
+    if isinstance(vocabulary, Mapping):
+        items = list(vocabulary.items())
+    else:
+        try:
+            items = [(token, FIRST_ID + i) for i, token in enumerate(vocabulary)]
+        except TypeError:
+            raise ValueError(
+                f"vocabulary must be a list of tokens or a token -> id mapping, got "
+                f"{type(vocabulary).__name__}."
+            ) from None
+        seen = set()
+        for token, _ in items:
+            if token in seen:
+                raise ValueError(f"vocabulary lists the token {token!r} twice; each token needs one id.")
+            seen.add(token)
+    if not items:
+        raise ValueError("vocabulary is empty; pass at least one token, or None to learn it in fit.")
+    for token, i in items:
+        if not isinstance(token, str):
+            raise ValueError(f"vocabulary tokens must be str, got {token!r} ({type(token).__name__}).")
+        if not isinstance(i, numbers.Integral) or isinstance(i, bool):
+            raise ValueError(f"vocabulary ids must be integers, got {i!r} for {token!r}.")
+        if i < FIRST_ID:
+            raise ValueError(
+                f"vocabulary gives {token!r} the id {i}, but ids 0 and 1 are reserved for padding "
+                f"and unknown tokens; number the tokens from {FIRST_ID}."
+            )
+    ids = sorted(int(i) for _, i in items)
+    if len(set(ids)) != len(ids):
+        repeated = next(a for a, b in zip(ids, ids[1:]) if a == b)
+        raise ValueError(f"vocabulary gives the id {repeated} to more than one token; each id needs one token.")
+    expected = range(FIRST_ID, FIRST_ID + len(ids))
+    if ids != list(expected):
+        missing = next(i for i in expected if i not in set(ids))
+        raise ValueError(
+            f"vocabulary of {len(ids)} tokens must use the ids {FIRST_ID} to {expected[-1]} with no gap, "
+            f"but id {missing} is missing."
+        )
+    return {token: int(i) for token, i in items}
+
+
 class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     r"""Turn raw documents into sequences of integer token ids.
 
@@ -110,26 +202,43 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
     ----------
     max_features : int or None, default=None
         Keep only the ``max_features`` most frequent tokens. ``None`` keeps
-        every token (after ``min_df``).
-    min_df : int, default=1
-        Ignore tokens that appear in fewer than ``min_df`` documents.
+        every token (after ``min_df`` and ``max_df``).
+    min_df : int or float in [0, 1], default=1
+        Ignore tokens that appear in fewer than ``min_df`` documents; a
+        float is a proportion of the documents (as in ``CountVectorizer``).
+    max_df : int or float in [0, 1], default=1.0
+        Ignore tokens that appear in more than ``max_df`` documents (a float
+        is a proportion): corpus-specific stop words.
+    stop_words : "english", list of str or None, default=None
+        Words to leave out before n-grams are made: scikit-learn's English
+        list (``ENGLISH_STOP_WORDS``), or your own list. Word analyzer only.
     lowercase : bool, default=True
         Convert the text to lower case before tokenizing.
     strip_html : bool, default=True
         Replace HTML tags such as ``<br />`` (common in IMDB reviews) by a
         space before tokenizing.
+    preprocessor : callable or None, default=None
+        A function ``str -> str`` applied to each document before
+        tokenizing; it replaces ``strip_html`` and ``lowercase``.
     token_pattern : str, default=r"(?u)\b\w[\w']*\b"
         Regular expression for a token. The default keeps one-letter words
         and inner apostrophes. Ignored when ``tokenizer`` is given.
     tokenizer : callable or None, default=None
         A function ``str -> list of str`` that replaces the regular
         expression (it receives the text after ``strip_html`` and
-        ``lowercase``).
+        ``lowercase``, or after ``preprocessor``).
+    analyzer : {"word", "char", "char_wb"} or callable, default="word"
+        What a token is, as in ``CountVectorizer``: words (and word
+        n-grams), character n-grams, or character n-grams inside word
+        boundaries (each word padded with a space), for character-level
+        networks. A callable ``str -> list of str`` does the whole analysis
+        of the raw document (no preprocessing, n-grams or stop words).
     oov : {"index", "drop"}, default="index"
         What ``transform`` does with a token that is not in the vocabulary:
         ``"index"`` maps it to the out-of-vocabulary id 1, ``"drop"`` leaves
         it out (as the old Keras ``Tokenizer`` did without ``oov_token``).
-        Unknown n-grams of two or more words are always left out.
+        Unknown n-grams (of two or more words, or characters) are always
+        left out.
     ngram_range : tuple (min_n, max_n), default=(1, 1)
         Word n-grams to use as tokens, as in ``CountVectorizer``: ``(1, 2)``
         adds bigrams (``"not good"``) to the words. Each n-gram joins its
@@ -139,7 +248,14 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         sequences get about twice as long. ``max_features`` and ``min_df``
         rank words and n-grams together. On IMDB, ``(1, 2)`` with 60,000
         tokens lifts an LSTM the most of anything measured (see
-        docs/benchmarks.md).
+        docs/benchmarks.md). With a character analyzer, the n-grams are of
+        characters, likewise in text order.
+    vocabulary : list of str, mapping of str to int, or None, default=None
+        A fixed vocabulary instead of one learned in ``fit``: a list gives
+        its tokens the ids 2, 3, ... in order; a mapping must use the ids
+        2 .. n + 1 (0 and 1 stay reserved). ``min_df``, ``max_df`` and
+        ``max_features`` are then not used. Use it to line the ids up with
+        a matrix of word vectors (see :mod:`skrnn.embeddings`).
 
     Attributes
     ----------
@@ -150,6 +266,8 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         ``input_dim`` an ``Embedding`` layer needs.
     document_count_ : int
         Number of documents seen in ``fit``.
+    fixed_vocabulary_ : bool
+        Whether the vocabulary was given (``vocabulary``) rather than learned.
 
     See Also
     --------
@@ -182,13 +300,18 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
 
     _parameter_constraints = {
         "max_features": [Interval(numbers.Integral, 1, None, closed="left"), None],
-        "min_df": [Interval(numbers.Integral, 1, None, closed="left")],
+        "min_df": [Interval(RealNotInt, 0, 1, closed="both"), Interval(numbers.Integral, 1, None, closed="left")],
+        "max_df": [Interval(RealNotInt, 0, 1, closed="both"), Interval(numbers.Integral, 1, None, closed="left")],
+        "stop_words": [StrOptions({"english"}), list, tuple, set, frozenset, None],
         "lowercase": ["boolean"],
         "strip_html": ["boolean"],
+        "preprocessor": [callable, None],
         "token_pattern": [str],
         "tokenizer": [callable, None],
+        "analyzer": [StrOptions({"word", "char", "char_wb"}), callable],
         "oov": [StrOptions({"index", "drop"})],
         "ngram_range": [tuple],
+        "vocabulary": "no_validation",  # checked in fit, with messages that say how to fix it
     }
 
     def __init__(
@@ -196,56 +319,120 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         *,
         max_features=None,
         min_df=1,
+        max_df=1.0,
+        stop_words=None,
         lowercase=True,
         strip_html=True,
+        preprocessor=None,
         token_pattern=DEFAULT_TOKEN_PATTERN,
         tokenizer=None,
+        analyzer="word",
         oov="index",
         ngram_range=(1, 1),
+        vocabulary=None,
     ):
         self.max_features = max_features
         self.min_df = min_df
+        self.max_df = max_df
+        self.stop_words = stop_words
         self.lowercase = lowercase
         self.strip_html = strip_html
+        self.preprocessor = preprocessor
         self.token_pattern = token_pattern
         self.tokenizer = tokenizer
+        self.analyzer = analyzer
         self.oov = oov
         self.ngram_range = ngram_range
+        self.vocabulary = vocabulary
 
     # -- analysis --------------------------------------------------------
     def build_analyzer(self):
         """Return the callable ``str -> list of str`` used to tokenize.
 
-        With ``ngram_range``, it returns the words and n-grams in sequence order.
+        With ``ngram_range``, it returns the words (or characters) and
+        n-grams in sequence order.
         """
-        words = self._build_word_tokenizer()
-        min_n, max_n = self._ngram_range()
-        if (min_n, max_n) == (1, 1):
-            return words
-        return lambda doc: _word_ngrams(words(doc), min_n, max_n)[0]
+        analyze = self._build_analyzer()
+        return lambda doc: analyze(doc)[0]
 
-    def _build_word_tokenizer(self):
+    def build_preprocessor(self):
+        """Return the callable ``str -> str`` applied before tokenizing.
+
+        ``preprocessor`` when given, else HTML stripping and lower-casing
+        as set by ``strip_html`` and ``lowercase``.
+        """
+        if self.preprocessor is not None:
+            user = self.preprocessor
+
+            def checked(doc):
+                out = user(doc)
+                if not isinstance(out, str):
+                    raise ValueError(
+                        f"preprocessor must return a str, but for the document {doc[:30]!r} it "
+                        f"returned {type(out).__name__}."
+                    )
+                return out
+
+            return checked
         strip = _HTML_TAG.sub if self.strip_html else None
         lower = self.lowercase
-        if self.tokenizer is not None:
-            tokenize = self.tokenizer
-        else:
-            try:
-                tokenize = re.compile(self.token_pattern).findall
-            except re.error as exc:
-                raise ValueError(
-                    f"token_pattern {self.token_pattern!r} is not a valid "
-                    f"regular expression: {exc}."
-                ) from None
 
-        def analyze(doc):
+        def preprocess(doc):
             if strip is not None and "<" in doc:
                 doc = strip(" ", doc)
-            if lower:
-                doc = doc.lower()
-            return tokenize(doc)
+            return doc.lower() if lower else doc
 
-        return analyze
+        return preprocess
+
+    def build_tokenizer(self):
+        """Return the callable ``str -> list of str`` that splits text into words."""
+        if self.tokenizer is not None:
+            return self.tokenizer
+        try:
+            return re.compile(self.token_pattern).findall
+        except re.error as exc:
+            raise ValueError(
+                f"token_pattern {self.token_pattern!r} is not a valid regular expression: {exc}."
+            ) from None
+
+    def get_stop_words(self):
+        """The stop words as a frozenset, or None.
+
+        Returns
+        -------
+        stop_words : frozenset of str or None
+        """
+        if self.stop_words is None:
+            return None
+        if isinstance(self.stop_words, str):
+            if self.stop_words != "english":
+                raise ValueError(
+                    f"stop_words must be 'english', a list of words or None, got {self.stop_words!r}."
+                )
+            return ENGLISH_STOP_WORDS
+        return frozenset(self.stop_words)
+
+    def _build_analyzer(self):
+        """``doc -> (tokens, orders)``: the tokens, and each one's n (None when all are 1)."""
+        if callable(self.analyzer):
+            return lambda doc: (self.analyzer(doc), None)
+        preprocess = self.build_preprocessor()
+        min_n, max_n = self._ngram_range()
+        if self.analyzer in ("char", "char_wb"):
+            grams = _char_ngrams if self.analyzer == "char" else _char_wb_ngrams
+            if (min_n, max_n) == (1, 1) and self.analyzer == "char":
+                return lambda doc: (list(_WHITE_SPACES.sub(" ", preprocess(doc))), None)
+            return lambda doc: grams(preprocess(doc), min_n, max_n)
+        tokenize = self.build_tokenizer()
+        stop = self.get_stop_words()
+
+        def words(doc):
+            tokens = tokenize(preprocess(doc))
+            return [t for t in tokens if t not in stop] if stop else tokens
+
+        if (min_n, max_n) == (1, 1):
+            return lambda doc: (words(doc), None)
+        return lambda doc: _word_ngrams(words(doc), min_n, max_n)
 
     def _ngram_range(self):
         """``ngram_range`` as a checked ``(min_n, max_n)`` pair."""
@@ -265,24 +452,27 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         """Tokenize every document.
 
         Returns the tokens of each document, and (with n-grams) a flat
-        boolean array marking the n-grams of two or more words, else None.
+        boolean array marking the n-grams of two or more words or
+        characters, else None.
         """
-        analyze = self._build_word_tokenizer()
-        tokens = [analyze(doc) for doc in docs]
-        if self.tokenizer is not None:
+        analyze = self._build_analyzer()
+        analyzed = [analyze(doc) for doc in docs]
+        tokens = [toks for toks, _ in analyzed]
+        if self.tokenizer is not None or callable(self.analyzer):
+            source = "analyzer" if callable(self.analyzer) else "tokenizer"
             for i, toks in enumerate(tokens):
                 if not isinstance(toks, (list, tuple)) or not all(isinstance(t, str) for t in toks):
                     raise ValueError(
-                        f"tokenizer must return a list of str; for document {i} "
+                        f"{source} must return a list of str; for document {i} "
                         f"it returned {type(toks).__name__}."
                     )
-        min_n, max_n = self._ngram_range()
-        if (min_n, max_n) == (1, 1):
+        if all(orders is None for _, orders in analyzed):
             return tokens, None
-        grams = [_word_ngrams(words, min_n, max_n) for words in tokens]
-        orders = np.fromiter(chain.from_iterable(o for _, o in grams), dtype=np.int64,
-                             count=sum(len(o) for _, o in grams))
-        return [g for g, _ in grams], orders > 1
+        orders = np.fromiter(
+            chain.from_iterable(o if o is not None else repeat(1, len(t)) for t, o in analyzed),
+            dtype=np.int64, count=sum(map(len, tokens)),
+        )
+        return tokens, orders > 1
 
     # -- fit / transform -------------------------------------------------
     def fit(self, raw_documents, y=None):
@@ -331,7 +521,14 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
                 "raw_documents is empty: TextVectorizer needs at least one "
                 "document to learn a vocabulary."
             )
+        fixed = _check_vocabulary(self.vocabulary) if self.vocabulary is not None else None
         tokens, is_ngram = self._tokenize_all(docs)
+        self.document_count_ = len(docs)
+        self.fixed_vocabulary_ = fixed is not None
+        if fixed is not None:
+            self.vocabulary_ = fixed
+            self.vocabulary_size_ = len(fixed) + FIRST_ID
+            return self._lookup(tokens) + (is_ngram,)
         lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
         # One C-level pass numbers each distinct token by first appearance
         # (a defaultdict whose factory is a counter); counting and ranking
@@ -345,11 +542,12 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         distinct = np.array(list(first_seen), dtype=object)
         counts = np.bincount(provisional, minlength=len(distinct))
         keep = np.ones(len(distinct), dtype=bool)
-        if self.min_df > 1:
+        min_count, max_count = self._document_count_limits(len(docs))
+        if min_count > 1 or max_count < len(docs):
             doc_of_token = np.repeat(np.arange(len(tokens)), lengths)
             pairs = np.unique(doc_of_token * len(distinct) + provisional)
             df = np.bincount(pairs % len(distinct), minlength=len(distinct)) if len(distinct) else counts
-            keep &= df >= self.min_df
+            keep &= (df >= min_count) & (df <= max_count)
         candidates = np.flatnonzero(keep)
         if self.max_features is not None and len(candidates) > self.max_features:
             # Only tokens at least as frequent as the max_features-th can make
@@ -364,8 +562,21 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         lookup[order] = np.arange(FIRST_ID, FIRST_ID + len(order), dtype=np.int32)
         self.vocabulary_ = dict(zip(distinct[order].tolist(), range(FIRST_ID, FIRST_ID + len(order))))
         self.vocabulary_size_ = len(self.vocabulary_) + FIRST_ID
-        self.document_count_ = len(docs)
         return lookup[provisional], lengths, is_ngram
+
+    def _document_count_limits(self, n_documents):
+        """``min_df`` and ``max_df`` as document counts, checked against each other."""
+        def as_count(value):
+            return value if isinstance(value, numbers.Integral) else value * n_documents
+
+        min_count, max_count = as_count(self.min_df), as_count(self.max_df)
+        if max_count < min_count:
+            raise ValueError(
+                f"max_df={self.max_df!r} keeps tokens in at most {max_count:g} of the {n_documents} "
+                f"documents, fewer than min_df={self.min_df!r} asks for ({min_count:g}); no token "
+                "could pass both: lower min_df or raise max_df."
+            )
+        return min_count, max_count
 
     def transform(self, raw_documents):
         """Map each document to the sequence of its token ids.
@@ -388,13 +599,16 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         return self._encode(*self._tokenize_all(docs))
 
     def _encode(self, tokens, is_ngram=None):
+        return self._split(*self._lookup(tokens), is_ngram)
+
+    def _lookup(self, tokens):
+        """The flat ids of every document's tokens, and each document's length."""
         # One dict lookup per token over the flattened corpus, then split
         # into per-document views of one buffer: fast and compact.
         lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
         # map() over two iterables runs dict.get(token, OOV_ID) in C, no Python loop.
         ids = map(self.vocabulary_.get, chain.from_iterable(tokens), repeat(OOV_ID))
-        flat = np.fromiter(ids, dtype=np.int32, count=int(lengths.sum()))
-        return self._split(flat, lengths, is_ngram)
+        return np.fromiter(ids, dtype=np.int32, count=int(lengths.sum())), lengths
 
     def _split(self, flat, lengths, is_ngram=None, values=None):
         """Drop OOV ids, then cut the flat ids into per-document views.

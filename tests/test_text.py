@@ -189,3 +189,117 @@ def test_transform_tokens_names_every_id(params):
     assert [len(t) for t in tokens] == [len(i) for i in ids]
     for row_ids, row_tokens in zip(ids, tokens):
         assert [vec.vocabulary_.get(t, 1) for t in row_tokens] == row_ids.tolist()
+
+
+# -- on par with CountVectorizer ------------------------------------------------
+PAR_DOCS = [
+    "The quick brown fox  jumps over the lazy dog",
+    "the lazy dog, the end. The END!",
+    "A fox and a dog\tand a cat",
+    "quick quick fox; don't stop",
+    "",
+]
+
+
+@pytest.mark.parametrize("params", [
+    dict(analyzer="char"),
+    dict(analyzer="char", ngram_range=(1, 3)),
+    dict(analyzer="char", ngram_range=(2, 4), lowercase=False),
+    dict(analyzer="char_wb"),
+    dict(analyzer="char_wb", ngram_range=(2, 4)),
+    dict(analyzer="char_wb", ngram_range=(3, 6)),
+    dict(stop_words="english"),
+    dict(stop_words="english", ngram_range=(1, 2)),
+    dict(stop_words=["the", "a", "and"], ngram_range=(2, 2)),
+    dict(max_df=0.5),
+    dict(max_df=2, min_df=0.25),
+    dict(min_df=0.5, ngram_range=(1, 2)),
+    dict(max_df=1),
+    dict(preprocessor=str.upper),
+    dict(preprocessor=lambda doc: doc.replace("fox", "wolf"), analyzer="char_wb", ngram_range=(2, 3)),
+])
+def test_token_sets_match_count_vectorizer(params):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    ours = TextVectorizer(strip_html=False, **params).fit(PAR_DOCS)
+    pattern = {"token_pattern": ours.token_pattern} if params.get("analyzer", "word") == "word" else {}
+    theirs = CountVectorizer(**pattern, **params).fit(PAR_DOCS)
+    assert set(ours.vocabulary_) == set(theirs.vocabulary_)
+    # Every known token of a document, counted, as CountVectorizer counts it.
+    counts = theirs.transform(PAR_DOCS).toarray()
+    names = theirs.get_feature_names_out()
+    for doc, row in zip(PAR_DOCS, counts):
+        expected = sorted(t for t, c in zip(names, row) for _ in range(c))
+        assert sorted(t for t in ours.transform_tokens([doc])[0] if t in ours.vocabulary_) == expected
+
+
+def test_character_ngrams_come_in_text_order():
+    vec = TextVectorizer(analyzer="char", ngram_range=(1, 2)).fit(["abc"])
+    assert vec.transform_tokens(["abc"]) == [["a", "ab", "b", "bc", "c"]]
+    wb = TextVectorizer(analyzer="char_wb", ngram_range=(2, 3)).fit(["go fox"])
+    assert wb.transform_tokens(["go fox"]) == [
+        [" g", " go", "go", "go ", "o ", " f", " fo", "fo", "fox", "ox", "ox ", "x "]
+    ]
+    # Unknown character n-grams are left out, unknown characters are id 1.
+    assert [s.tolist() for s in vec.transform(["abz"])] == [[vec.vocabulary_["a"], vec.vocabulary_["ab"],
+                                                             vec.vocabulary_["b"], 1]]
+
+
+def test_callable_analyzer_does_the_whole_analysis():
+    vec = TextVectorizer(analyzer=lambda doc: doc.split("|"), ngram_range=(1, 3)).fit(["a|B|a"])
+    assert vec.vocabulary_ == {"a": 2, "B": 3}
+    with pytest.raises(ValueError, match="analyzer must return a list of str; for document 0 it returned str"):
+        TextVectorizer(analyzer=lambda doc: doc).fit(["a b"])
+
+
+def test_fixed_vocabulary_sets_the_ids():
+    listed = TextVectorizer(vocabulary=["fox", "dog", "lazy dog"], ngram_range=(1, 2)).fit(["x"])
+    assert listed.vocabulary_ == {"fox": 2, "dog": 3, "lazy dog": 4}
+    assert listed.vocabulary_size_ == 5 and listed.fixed_vocabulary_
+    assert [s.tolist() for s in listed.transform(["the lazy dog fox"])] == [[1, 1, 4, 3, 2]]
+    mapped = TextVectorizer(vocabulary={"dog": 3, "fox": 2}).fit(["x"])
+    assert mapped.transform(["fox dog cat"])[0].tolist() == [2, 3, 1]
+    assert mapped.get_feature_names_out().tolist() == ["fox", "dog"]
+    # min_df, max_df and max_features are not used with a fixed vocabulary.
+    same = TextVectorizer(vocabulary=["fox", "dog"], min_df=5, max_features=1).fit(PAR_DOCS)
+    assert same.vocabulary_ == {"fox": 2, "dog": 3}
+    assert [s.tolist() for s in same.fit_transform(PAR_DOCS)] == [s.tolist() for s in same.transform(PAR_DOCS)]
+    # The learned vocabulary of one vectorizer fixes another's ids.
+    learned = TextVectorizer(ngram_range=(1, 2)).fit(PAR_DOCS)
+    again = TextVectorizer(ngram_range=(1, 2), vocabulary=learned.vocabulary_).fit(["other text"])
+    assert all(np.array_equal(a, b) for a, b in zip(learned.transform(PAR_DOCS), again.transform(PAR_DOCS)))
+    assert not learned.fixed_vocabulary_
+    clone(again).fit(["x"])  # the parameter survives clone
+
+
+@pytest.mark.parametrize("vocabulary, message", [
+    (["a", "b", "a"], r"lists the token 'a' twice"),
+    ({"a": 1, "b": 2}, r"ids 0 and 1 are reserved .* from 2"),
+    ({"a": 2, "b": 2}, r"gives the id 2 to more than one token"),
+    ({"a": 2, "b": 4}, r"ids 2 to 3 with no gap, but id 3 is missing"),
+    ([], r"vocabulary is empty"),
+    ({"a", "b"}, r"is a set, which has no order"),
+    ("abc", r"got a single str; wrap it in a list"),
+    ([1, 2], r"tokens must be str, got 1"),
+    ({"a": 2.5}, r"ids must be integers, got 2.5"),
+])
+def test_bad_fixed_vocabulary_is_refused(vocabulary, message):
+    vec = TextVectorizer(vocabulary=vocabulary)
+    with pytest.raises(ValueError, match=message):
+        vec.fit(["a b"])
+    assert not hasattr(vec, "vocabulary_")
+
+
+def test_document_frequency_limits_are_checked_against_each_other():
+    with pytest.raises(ValueError, match=r"max_df=0.2 keeps tokens in at most 1 of the 5 documents, fewer than "
+                                         r"min_df=2 asks for \(2\).*lower min_df or raise max_df"):
+        TextVectorizer(min_df=2, max_df=0.2).fit(PAR_DOCS)
+    with pytest.raises(ValueError, match="max_df"):
+        TextVectorizer(max_df=1.5).fit(PAR_DOCS)
+    with pytest.raises(ValueError, match="stop_words"):
+        TextVectorizer(stop_words="french").fit(PAR_DOCS)
+
+
+def test_preprocessor_must_return_text():
+    with pytest.raises(ValueError, match=r"must return a str, but for the document 'a b' it returned list"):
+        TextVectorizer(preprocessor=str.split).fit(["a b"])
