@@ -44,7 +44,24 @@ _PARAMS_DOC = """
     Parameters
     ----------
     embedding_dim : int, default=32
-        Size of the token embedding.
+        Size of the token embedding (the width of ``embeddings`` when that
+        is given).
+    embeddings : array of shape (vocabulary size, dim), callable or None, default=None
+        Starting weights of the embedding layer, e.g. word vectors lined up
+        with a ``TextVectorizer``'s ids by
+        :func:`skrnn.embeddings.embedding_matrix`; row ``i`` is the vector of
+        id ``i``. A callable taking no arguments is called in ``fit`` and
+        returns the array (e.g. ``functools.partial(numpy.load, path)``, so
+        that the estimator, its clones and a Dask grid search carry a path,
+        not the matrix). ``None`` draws the weights at random. The matrix
+        sets ``vocabulary_size_`` (its rows) and the embedding width (its
+        columns); an id in the training data with no row is a
+        ``ValueError``.
+    trainable_embeddings : bool or int, default=True
+        ``True`` trains the embedding layer with the rest of the network,
+        ``False`` keeps it fixed, and an integer ``n`` keeps it fixed for the
+        first ``n`` epochs, then fine-tunes it (epochs count over
+        warm-started fits and ``partial_fit`` calls).
     units : int, default=32
         Units of each recurrent layer (per direction).
     n_layers : int, default=1
@@ -167,6 +184,8 @@ _PARAMS_DOC = """
         Columns (time steps) of the training matrix.
     pooling_ : str
         The pooling used (``pooling`` with ``"auto"`` resolved).
+    embedding_dim_ : int
+        The embedding width used (``embeddings``' columns when given).
     cell_type : str
         The recurrent cell, ``"simple_rnn"``, ``"lstm"`` or ``"gru"`` (a
         class attribute; its layers are named ``<cell_type>_<i>``).
@@ -230,6 +249,8 @@ class _BaseRNNClassifier(KerasClassifierCompat):
 
     _parameter_constraints = {
         "embedding_dim": [Interval(numbers.Integral, 1, None, closed="left")],
+        "embeddings": ["array-like", callable, None],
+        "trainable_embeddings": ["boolean", Interval(numbers.Integral, 0, None, closed="left")],
         "units": [Interval(numbers.Integral, 1, None, closed="left")],
         "n_layers": [Interval(numbers.Integral, 1, None, closed="left")],
         "bidirectional": ["boolean"],
@@ -254,6 +275,8 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         self,
         *,
         embedding_dim=32,
+        embeddings=None,
+        trainable_embeddings=True,
         units=32,
         n_layers=1,
         bidirectional=False,
@@ -289,6 +312,8 @@ class _BaseRNNClassifier(KerasClassifierCompat):
             if not _is_valid_routed(key):
                 raise TypeError(_unknown_parameter(type(self), key, inspect.signature(type(self)).parameters))
         self.embedding_dim = embedding_dim
+        self.embeddings = embeddings
+        self.trainable_embeddings = trainable_embeddings
         self.units = units
         self.n_layers = n_layers
         self.bidirectional = bidirectional
@@ -350,7 +375,8 @@ class _BaseRNNClassifier(KerasClassifierCompat):
             cell=self.cell_type,
             vocabulary_size=self.vocabulary_size_,
             n_classes=self.n_classes_,
-            embedding_dim=self.embedding_dim,
+            embedding_dim=self.embedding_dim_,
+            embeddings=vars(self).pop("_initial_embeddings", None),
             units=self.units,
             n_layers=self.n_layers,
             bidirectional=self.bidirectional,
@@ -361,7 +387,51 @@ class _BaseRNNClassifier(KerasClassifierCompat):
             seed=None if self._random_state is None else int(self._random_state),
         )
         model.compile(**compile_kwargs)
+        if self.trainable_embeddings is not True:
+            # The optimizer keeps a slot for the embedding, which may start
+            # training in a later epoch (Keras builds it for the trainable
+            # variables only); then the layer starts as the setting says.
+            model.optimizer.build(model.trainable_variables)
+            model.get_layer("embedding").trainable = self._embeddings_train_at(0)
         return model
+
+    def _embeddings_train_at(self, epoch):
+        """Whether the embedding layer trains in ``epoch`` (counted from 0)."""
+        setting = self.trainable_embeddings
+        return bool(setting) if isinstance(setting, (bool, np.bool_)) else epoch >= setting
+
+    def _resolve_embeddings(self, ids):
+        """The ``embeddings`` matrix as float32, checked against ``ids``; None without one."""
+        matrix = self.embeddings() if callable(self.embeddings) else self.embeddings
+        if matrix is None:
+            return None
+        name = type(self).__name__
+        try:
+            matrix = np.asarray(matrix, dtype=np.float32)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{name} embeddings must be a numeric array of shape (vocabulary size, dim): {exc}.") \
+                from None
+        if matrix.ndim != 2 or matrix.shape[0] < 2 or matrix.shape[1] < 1:
+            raise ValueError(
+                f"{name} embeddings must be a 2-D array of shape (vocabulary size, dim) with at least "
+                f"2 rows (padding and unknown), got shape {matrix.shape}."
+            )
+        if not np.isfinite(matrix).all():
+            raise ValueError(f"{name} embeddings holds NaN or infinite values.")
+        rows = matrix.shape[0]
+        if self.vocabulary_size is not None and self.vocabulary_size != rows:
+            raise ValueError(
+                f"{name} got vocabulary_size={self.vocabulary_size} and embeddings with {rows} rows; "
+                "they must agree: leave vocabulary_size=None to take the matrix's rows."
+            )
+        if ids.size and ids.max() >= rows:
+            raise ValueError(
+                f"{name} input X holds the token id {int(ids.max())}, but embeddings has {rows} rows "
+                f"(ids 0 to {rows - 1}): the matrix was built for another vocabulary. Build it from "
+                "the TextVectorizer of this pipeline, e.g. skrnn.embeddings.embedding_matrix(vectorizer, "
+                "vectors), with a fixed TextVectorizer(vocabulary=...)."
+            )
+        return matrix
 
     def _initialize(self, X, y=None):
         release_keras_state()
@@ -409,9 +479,15 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         hold-out (:func:`skrnn._training.resolve_learning_rate_decay`).
         """
         self.pooling_ = self._auto_pooling if self.pooling == "auto" else self.pooling
-        self.vocabulary_size_ = int(
-            self.vocabulary_size if self.vocabulary_size is not None else max(ids.max() + 1, 2)
-        )
+        matrix = self._resolve_embeddings(ids)
+        if matrix is not None:
+            self.vocabulary_size_, self.embedding_dim_ = matrix.shape
+        else:
+            self.vocabulary_size_ = int(
+                self.vocabulary_size if self.vocabulary_size is not None else max(ids.max() + 1, 2)
+            )
+            self.embedding_dim_ = self.embedding_dim
+        self._initial_embeddings = matrix  # taken by the model build
         self.learning_rate_decay_ = None
         self.X_dtype_ = np.dtype("int32")
         self.X_shape_ = ids.shape
@@ -617,6 +693,8 @@ class _BaseRNNClassifier(KerasClassifierCompat):
                 epochs=self.epochs,
             )
         callbacks = list(self._fit_callbacks)
+        if self.trainable_embeddings is not True:
+            callbacks.append(self._embedding_schedule(initial_epoch))
         if self.early_stopping:
             callbacks.append(early_stopping_callback(self.patience))
         if self.learning_rate_decay_ != 1:
@@ -639,6 +717,20 @@ class _BaseRNNClassifier(KerasClassifierCompat):
             self.history_ = defaultdict(list)
         for key, values in hist.history.items():
             self.history_[key] += [float(v) for v in values]
+
+    def _embedding_schedule(self, initial_epoch):
+        """Freeze or unfreeze the embedding layer as ``trainable_embeddings`` says, epoch by epoch."""
+        layer = self.model_.get_layer("embedding")
+        model = self.model_
+
+        def set_trainable(epoch):
+            trains = self._embeddings_train_at(epoch)
+            if layer.trainable != trains:
+                layer.trainable = trains
+                model.make_train_function(force=True)  # traced for the new set of trainable weights
+
+        set_trainable(initial_epoch)
+        return keras.callbacks.LambdaCallback(on_epoch_begin=lambda epoch, logs: set_trainable(epoch))
 
     def _split_validation(self, X, y, sample_weight, validation_split, validation_data):
         """Split the training rows from the validation rows.

@@ -150,6 +150,8 @@ def build_rnn_model(
     recurrent_dropout=0.0,
     pooling="last",
     mask_padding=True,
+    embeddings=None,
+    trainable_embeddings=True,
     seed=None,
     name=None,
 ):
@@ -172,6 +174,10 @@ def build_rnn_model(
         Leave id 0 out: rows are packed (:class:`PackTokens`) and read up to
         their length, which computes what Keras masking computes. ``False``
         feeds padding through the network like any token.
+    embeddings : array of shape (vocabulary_size, embedding_dim) or None
+        The embedding layer's starting weights; None draws them at random.
+    trainable_embeddings : bool
+        Whether the embedding layer trains (its ``trainable`` flag).
     seed : int or None
         Seeds every initializer and dropout mask explicitly, so the model
         does not depend on global random state (which other threads, e.g. a
@@ -198,6 +204,7 @@ def build_rnn_model(
         vocabulary_size, embedding_dim, name="embedding",
         embeddings_initializer=keras.initializers.RandomUniform(-0.05, 0.05, seed=next(seeds))
         if seeds else "uniform",
+        trainable=trainable_embeddings,
     )(ids)
 
     def make_rnn(layer_name):
@@ -237,4 +244,7 @@ def build_rnn_model(
         x = read(x, f"{pooling}_pool")
     activation, width = ("sigmoid", 1) if n_classes <= 2 else ("softmax", n_classes)
     outputs = layers.Dense(width, activation=activation, kernel_initializer=init("GlorotUniform"), name="output")(x)
-    return keras.Model(inputs, outputs, name=name or f"skrnn_{cell}")
+    model = keras.Model(inputs, outputs, name=name or f"skrnn_{cell}")
+    if embeddings is not None:
+        model.get_layer("embedding").embeddings.assign(embeddings)
+    return model
