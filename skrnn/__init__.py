@@ -1,11 +1,12 @@
 """skrnn: scikit-learn compatible recurrent-network text classifiers.
 
-The transformers (:class:`TextVectorizer`, :class:`SequencePadder`) and the
-IMDB loader import without TensorFlow; the classifiers, which need Keras and
+The transformers (:class:`TextVectorizer`, :class:`SequencePadder`), the
+IMDB loader and the word-vector tools (:mod:`skrnn.embeddings`) import
+without TensorFlow; the classifiers, which need Keras and
 TensorFlow, are imported on first use.
 """
 
-from . import datasets
+from . import datasets, embeddings
 from ._sequence import SequencePadder
 from ._text import TextVectorizer
 
@@ -26,6 +27,7 @@ __all__ = [
     "LSTMClassifier",
     "GRUClassifier",
     "datasets",
+    "embeddings",
     "reference",
     "inspection",
 ]

@@ -26,7 +26,13 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ._batching import LengthBatches, predict_by_length, quiet_retracing
-from ._compat import KerasClassifierCompat, release_keras_state, route_params, seed_scope
+from ._compat import (
+    KerasClassifierCompat,
+    picklable_with_frozen_layers,
+    release_keras_state,
+    route_params,
+    seed_scope,
+)
 from ._ids import OOV_ID, check_ids
 from ._model import build_rnn_model
 from ._training import (
@@ -775,6 +781,12 @@ class _BaseRNNClassifier(KerasClassifierCompat):
             X, y, sample_weight, batch_size=batch_size, shuffle=shuffle, seed=seed,
             by_length=self._uses_buckets(),
         )
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())  # object.__getstate__ gives the instance's own dict
+        if "model_" in state:
+            state["model_"] = picklable_with_frozen_layers(state["model_"])
+        return state
 
     # -- prediction ------------------------------------------------------------
     def __sklearn_is_fitted__(self):

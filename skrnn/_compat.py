@@ -19,6 +19,11 @@ A library upgrade that moves a private name breaks this file and no other.
   ... parameters.
 - :func:`release_keras_state` and :func:`seed_scope` reach into Keras' global
   state and TensorFlow's seeding and op determinism.
+- :func:`picklable_with_frozen_layers` pickles a model through scikeras'
+  packing so that a frozen layer keeps its optimizer slots: Keras' loader
+  builds the optimizer for the trainable weights only, so a model saved with
+  a frozen layer whose optimizer has a slot for it would lose the whole
+  optimizer state on loading.
 """
 
 from __future__ import annotations
@@ -27,11 +32,15 @@ import random
 from contextlib import contextmanager
 
 import numpy as np
+from scikeras._saving_utils import pack_keras_model, unpack_keras_model
 from scikeras._utils import route_params
 from scikeras.wrappers import KerasClassifier
 from sklearn.utils import ClassifierTags
 
-__all__ = ["KerasClassifierCompat", "route_params", "release_keras_state", "seed_scope", "op_determinism_enabled"]
+__all__ = [
+    "KerasClassifierCompat", "route_params", "release_keras_state", "seed_scope", "op_determinism_enabled",
+    "picklable_with_frozen_layers",
+]
 
 
 class KerasClassifierCompat(KerasClassifier):
@@ -112,3 +121,34 @@ def seed_scope(seed):
         global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, saved_generator)
         if not was_deterministic:
             tf_config.disable_op_determinism()
+
+
+def _unpack_with_frozen_layers(model_bytes, names):
+    model = unpack_keras_model(model_bytes)
+    for name in names:
+        model.get_layer(name).trainable = False
+    return model
+
+
+class _FrozenLayersPickle:
+    """Pickles as its model, saved with the frozen layers marked trainable, then frozen again on loading."""
+
+    def __init__(self, model, names):
+        self.model, self.names = model, list(names)
+
+    def __reduce__(self):
+        layers = [self.model.get_layer(name) for name in self.names]
+        for layer in layers:
+            layer.trainable = True
+        try:
+            _, (model_bytes,) = pack_keras_model(self.model)
+        finally:
+            for layer in layers:
+                layer.trainable = False
+        return _unpack_with_frozen_layers, (model_bytes, self.names)
+
+
+def picklable_with_frozen_layers(model):
+    """``model``, or a stand-in that pickles to it with its frozen layers' optimizer slots kept."""
+    frozen = [layer.name for layer in model.layers if not layer.trainable and layer.weights]
+    return _FrozenLayersPickle(model, frozen) if frozen else model

@@ -116,15 +116,10 @@ def _header(line):
     return None
 
 
-def _is_text_row(line, dim):
+def _is_text_row(line):
+    """Whether ``line`` reads as a text row (a word, then numbers), whatever its width."""
     fields = line.split()
-    if len(fields) < dim + 1:
-        return False
-    try:
-        np.array(fields[-dim:], dtype=np.float32)
-    except ValueError:
-        return False
-    return True
+    return len(fields) >= 2 and all(_is_number(f) for f in fields[1:])
 
 
 def _is_number(field_):
@@ -146,8 +141,12 @@ class _Reader:
     def fail(self, row, what):
         raise ValueError(f"{self.path}, row {row}: {what}")
 
-    def decode(self, word):
-        return word.decode(self.encoding, errors=self.unicode_errors)
+    def decode(self, row, word):
+        try:
+            return word.decode(self.encoding, errors=self.unicode_errors)
+        except UnicodeDecodeError as exc:
+            self.fail(row, f"the word {word[:40]!r} is not valid {self.encoding} ({exc.reason} at byte "
+                           f"{exc.start}); pass unicode_errors='replace' (or 'ignore') to load it anyway.")
 
     def text_rows(self, f, dim, first_row):
         """``(row, word, values)`` per line; ``values`` is a callable giving the floats."""
@@ -216,7 +215,7 @@ def _wanted(vocabulary, lowercase):
 
 def load_word_vectors(path, *, vocabulary=None, format="auto", encoding="utf-8", unicode_errors="replace",
                       lowercase_fallback=True):
-    """Read word vectors from a word2vec, GloVe or fastText file, plain or gzip.
+    r"""Read word vectors from a word2vec, GloVe or fastText file, plain or gzip.
 
     The file is streamed row by row: with a ``vocabulary``, only the rows it
     needs are kept, so memory grows with the vocabulary, not with the file.
@@ -274,7 +273,7 @@ def load_word_vectors(path, *, vocabulary=None, format="auto", encoding="utf-8",
     --------
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "glove.txt"
-    >>> _ = path.write_text("good 0.5 0.25\\nbad -0.5 0.125\\nfilm 0 1\\n")
+    >>> _ = path.write_text("good 0.5 0.25\nbad -0.5 0.125\nfilm 0 1\n")
     >>> wv = load_word_vectors(path, vocabulary=["good", "film", "plot"])
     >>> wv.words, wv.dim
     (['good', 'film'], 2)
@@ -299,7 +298,7 @@ def load_word_vectors(path, *, vocabulary=None, format="auto", encoding="utf-8",
             binary = format == "word2vec-binary"
             if format == "auto":
                 peek = f.readline()
-                binary = bool(peek.strip()) and not _is_text_row(peek, dim)
+                binary = bool(peek.strip()) and not _is_text_row(peek)
             f.seek(body_start)
             if binary:
                 rows = reader.binary_rows(f, dim)
@@ -322,7 +321,7 @@ def load_word_vectors(path, *, vocabulary=None, format="auto", encoding="utf-8",
         n_rows = duplicates = 0
         for row, raw_word, rest in rows:
             n_rows += 1
-            word = reader.decode(raw_word)
+            word = reader.decode(row, raw_word)
             if wanted is not None and word not in wanted and not (lowercase_fallback and word.lower() in wanted):
                 continue
             if word in seen:

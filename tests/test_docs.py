@@ -10,6 +10,7 @@ import skrnn
 import skrnn.compare
 import skrnn.datasets
 import skrnn.distributed
+import skrnn.embeddings
 import skrnn.inspection
 import skrnn.reference
 
@@ -17,7 +18,9 @@ API = (Path(__file__).resolve().parents[1] / "docs" / "api.md").read_text()
 #: Every code span of the page (`...`), where a name counts as documented.
 SPANS = re.findall(r"`([^`]+)`", API)
 
-MODULES = [skrnn, skrnn.datasets, skrnn.reference, skrnn.compare, skrnn.distributed, skrnn.inspection]
+MODULES = [
+    skrnn, skrnn.datasets, skrnn.reference, skrnn.compare, skrnn.distributed, skrnn.inspection, skrnn.embeddings,
+]
 NAMES = [(module.__name__, name) for module in MODULES for name in module.__all__]
 
 

@@ -11,6 +11,7 @@ from sklearn.exceptions import NotFittedError
 
 from skrnn import GRUClassifier, LSTMClassifier, SequencePadder, SimpleRNNClassifier, TextVectorizer
 from skrnn.datasets import load_imdb
+from skrnn.embeddings import load_word_vectors
 
 from .helpers import TEXTS
 
@@ -35,6 +36,22 @@ def fit_rnn(X, y, cls=LSTMClassifier, **params):
     return lambda: cls(**{**TINY, **params}).fit(X, y)
 
 
+def load_vectors(content, **params):
+    def call():
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "vectors.txt"
+            path.write_bytes(content)
+            load_word_vectors(path, **params)
+
+    return call
+
+
+def fit_with_embeddings(embeddings, **params):
+    return fit_rnn(X_OK, Y_OK, embeddings=embeddings, **params)
+
+
 def predict_unfitted():
     return LSTMClassifier().predict(X_OK)
 
@@ -54,6 +71,17 @@ CASES = [
     ("ngram-range-reversed", lambda: TextVectorizer(ngram_range=(2, 1)).fit(["a b"]), ValueError,
      r"ngram_range must be a tuple \(min_n, max_n\).*got \(2, 1\)"),
     ("transform-before-fit", lambda: TextVectorizer().transform(["a"]), NotFittedError, r"not fitted"),
+    ("vocabulary-repeated-token", lambda: TextVectorizer(vocabulary=["a", "b", "a"]).fit(["a"]), ValueError,
+     r"vocabulary lists the token 'a' twice"),
+    ("vocabulary-reserved-id", lambda: TextVectorizer(vocabulary={"a": 1}).fit(["a"]), ValueError,
+     r"ids 0 and 1 are reserved for padding and unknown tokens; number the tokens from 2"),
+    ("vocabulary-gap", lambda: TextVectorizer(vocabulary={"a": 2, "b": 5}).fit(["a"]), ValueError,
+     r"must use the ids 2 to 3 with no gap, but id 3 is missing"),
+    ("vocabulary-set", lambda: TextVectorizer(vocabulary={"a", "b"}).fit(["a"]), ValueError,
+     r"vocabulary is a set, which has no order"),
+    ("max-df-below-min-df", lambda: TextVectorizer(min_df=2, max_df=0.1).fit(["a", "b"]), ValueError,
+     r"max_df=0.1 keeps tokens in at most 0.2 of the 2 documents.*lower min_df or raise max_df"),
+    ("analyzer-unknown", lambda: TextVectorizer(analyzer="chars").fit(["a"]), ValueError, r"'analyzer' parameter"),
     ("transform-bad-document", transform_fitted(["ok", 1.5]), ValueError, r"Document 1 .* float"),
     # sequences
     ("sequence-negative", pad([[1, -1]]), ValueError, r"Negative values.*sequence 0, position 1"),
@@ -122,6 +150,28 @@ CASES = [
     ("sequences-1d-array", pad(np.array([3, 4, 5])), ValueError, r"1-D array of shape \(3,\)\. Reshape your data"),
     ("sequence-object-not-numbers", pad([[1, {"a": 1}]]), TypeError,
      r"Sequence 0 .* holds a value that is not a number"),
+    # word vectors
+    ("vectors-empty-file", load_vectors(b""), ValueError, r"is empty: a vectors file needs at least one row"),
+    ("vectors-row-width", load_vectors(b"good 1 2\nbad 3\n"), ValueError,
+     r"row 2: 1 values, but the vectors have 2 dimensions"),
+    ("vectors-header-rows", load_vectors(b"3 2\ngood 1 2\nbad 3 4\n"), ValueError,
+     r"the header says 3 rows of 2 values, but the file has 2 rows"),
+    ("vectors-header-width", load_vectors(b"2 3\ngood 1 2\nbad 3 4\n"), ValueError,
+     r"row 2: 2 values, but the vectors have 3 dimensions"),
+    ("vectors-not-a-number", load_vectors(b"2 2\ngood 1 2\nbad 3 x\n"), ValueError,
+     r"row 3: the value 'x' is not a number"),
+    ("vectors-no-header", load_vectors(b"good 1 2\n", format="word2vec"), ValueError,
+     r"a word2vec file starts with a header 'n_words dim'.*format='glove'"),
+    ("vectors-bad-encoding", load_vectors(b"good 1 2\ncaf\xe9 3 4\n", unicode_errors="strict"), ValueError,
+     r"row 2: the word b'caf\\xe9' is not valid utf-8.*unicode_errors='replace'"),
+    ("embeddings-vocabulary-mismatch", fit_with_embeddings(np.zeros((5, 3))), ValueError,
+     r"holds the token id 7, but embeddings has 5 rows \(ids 0 to 4\): the matrix was built for another vocabulary"),
+    ("embeddings-vocabulary-size", fit_with_embeddings(np.zeros((8, 3)), vocabulary_size=10), ValueError,
+     r"vocabulary_size=10 and embeddings with 8 rows; they must agree"),
+    ("embeddings-not-2d", fit_with_embeddings(np.zeros(8)), ValueError,
+     r"embeddings must be a 2-D array of shape \(vocabulary size, dim\)"),
+    ("trainable-embeddings-negative", fit_with_embeddings(None, trainable_embeddings=-1), ValueError,
+     r"'trainable_embeddings' parameter"),
     # the loader
     ("imdb-subset-unknown", lambda: load_imdb("dev"), ValueError, r"subset"),
     ("imdb-missing-offline", lambda: load_imdb(data_home="/nonexistent/skrnn", download_if_missing=False),
