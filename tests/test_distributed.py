@@ -69,3 +69,26 @@ def test_mirrored_string_is_cloneable():
     assert clone(est).distribution_strategy == "mirrored"
     with pytest.raises(ValueError, match="distribution_strategy"):
         LSTMClassifier(distribution_strategy="tpu-pod", epochs=1).fit(np.array([[2, 3], [3, 2]]), [0, 1])
+
+
+def test_an_embedding_matrix_survives_a_dask_grid_search():
+    import joblib
+    from distributed import Client, LocalCluster
+
+    from skrnn.embeddings import embedding_matrix
+
+    vocabulary = TextVectorizer().fit(TEXTS)
+    matrix = embedding_matrix(vocabulary, {w: np.full(4, len(w) / 10) for w in vocabulary.vocabulary_},
+                              random_state=0)
+    pipeline = make_pipeline(TextVectorizer(vocabulary=vocabulary.vocabulary_), SequencePadder(maxlen=12),
+                             LSTMClassifier(units=4, epochs=2, random_state=0, run_eagerly=True))
+    grid = [{"lstmclassifier__embeddings": [None]},
+            {"lstmclassifier__embeddings": [matrix], "lstmclassifier__trainable_embeddings": [False, 1]}]
+    sequential = GridSearchCV(pipeline, grid, cv=2).fit(TEXTS, LABELS)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster, Client(cluster):
+        with joblib.parallel_backend("dask"):
+            on_cluster = GridSearchCV(pipeline, grid, cv=2).fit(TEXTS, LABELS)
+    np.testing.assert_array_equal(on_cluster.cv_results_["mean_test_score"],
+                                  sequential.cv_results_["mean_test_score"])
+    np.testing.assert_array_equal(on_cluster.predict_proba(TEXTS), sequential.predict_proba(TEXTS))
