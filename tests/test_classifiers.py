@@ -485,7 +485,7 @@ def test_validation_errors_leave_the_estimator_unfitted(params, fit_kwargs, matc
 # -- unknown parameters -------------------------------------------------------------------------
 @pytest.mark.parametrize("params, match", [
     ({"unit": 64}, r"unexpected parameter 'unit'; did you mean 'units'\?"),
-    ({"embeddings": np.zeros((3, 2))}, r"unexpected parameter 'embeddings'"),
+    ({"embedding": np.zeros((3, 2))}, r"unexpected parameter 'embedding'; did you mean 'embeddings'\?"),
     ({"fit__batchsize": 64}, r"'fit__batchsize'; did you mean 'fit__batch_size'\?"),
     ({"predict__batch": 64}, r"did you mean 'predict__batch_size'\?"),
     ({"model__units": 8}, r"model__\* would be ignored"),
