@@ -166,7 +166,11 @@ def test_learning_rate_decays_every_epoch_and_continues_over_partial_fit():
     assert float(restored.model_.optimizer.learning_rate) == pytest.approx(0.04 * 0.8**4)
 
 
-@pytest.mark.parametrize("cls, factor", [(LSTMClassifier, 0.5), (GRUClassifier, 0.5), (SimpleRNNClassifier, 0.75)])
+@pytest.mark.parametrize("cls, factor", [
+    (LSTMClassifier, 0.5),
+    pytest.param(GRUClassifier, 0.5, marks=pytest.mark.slow),  # the fast subset checks one cell of each factor
+    (SimpleRNNClassifier, 0.75),
+])
 def test_auto_learning_rate_decay_follows_the_amount_of_training(cls, factor):
     X, y = token_data(20)
     assert cls().learning_rate_decay == "auto"
@@ -220,8 +224,11 @@ def test_partial_fit_and_warm_start():
 
 
 # -- length-aware batching is exact ----------------------------------------------------------
-@pytest.mark.parametrize("cls", CLASSIFIERS)
-@pytest.mark.parametrize("pooling", ["last", "max", "mean"])
+@pytest.mark.parametrize("cls, pooling", [
+    # The fast subset runs every cell and every pooling once (the diagonal); the full suite all nine.
+    pytest.param(cls, pooling, marks=() if i == j else pytest.mark.slow)
+    for i, cls in enumerate(CLASSIFIERS) for j, pooling in enumerate(["last", "max", "mean"])
+])
 def test_length_batching_computes_the_same_function(cls, pooling):
     from skrnn._batching import LengthBatches
 
@@ -571,7 +578,7 @@ def _state(est):
     return weights, optimizer, {k: list(v) for k, v in est.history_.items()}, est.current_epoch
 
 
-@pytest.mark.parametrize("how", ["warm_start", "partial_fit"])
+@pytest.mark.parametrize("how", ["warm_start", pytest.param("partial_fit", marks=pytest.mark.slow)])
 @pytest.mark.parametrize("exc", [pytest.param(KeyboardInterrupt, marks=pytest.mark.slow), RuntimeError("boom")])
 def test_interrupted_warm_fit_is_undone(how, exc):
     X, y = token_data()
