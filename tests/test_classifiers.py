@@ -655,3 +655,14 @@ def test_sample_weight_reaches_the_classifier_through_metadata_routing():
             cross_validate(pipe(), texts, labels, cv=2, params={"sample_weight": only_pos}, error_score="raise")
         scores = cross_validate(pipe(), texts, labels, cv=2, params={"sample_weight": weights})
         assert scores["test_score"].shape == (2,) and np.isfinite(scores["test_score"]).all()
+
+
+def test_a_character_level_pipeline_trains():
+    pipe = make_pipeline(TextVectorizer(analyzer="char_wb", ngram_range=(1, 2)), SequencePadder(maxlen=80),
+                         LSTMClassifier(**TINY))
+    proba = pipe.fit(TEXTS, LABELS).predict_proba(TEXTS[:2])
+    assert proba.shape == (2, 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
+    # Characters and their known bigrams in text order (" film " padded as a word); the corpus only has
+    # "film" before punctuation, so "m " is an unknown bigram and left out.
+    assert pipe[0].transform_tokens(["film"]) == [[" ", " f", "f", "fi", "i", "il", "l", "lm", "m", " "]]

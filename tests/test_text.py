@@ -253,8 +253,12 @@ def test_callable_analyzer_does_the_whole_analysis():
 
 
 def test_fixed_vocabulary_sets_the_ids():
+    from sklearn.feature_extraction.text import CountVectorizer
+
     listed = TextVectorizer(vocabulary=["fox", "dog", "lazy dog"], ngram_range=(1, 2)).fit(["x"])
     assert listed.vocabulary_ == {"fox": 2, "dog": 3, "lazy dog": 4}
+    theirs = CountVectorizer(vocabulary=["fox", "dog", "lazy dog"], ngram_range=(1, 2)).fit(["x"])
+    assert listed.get_feature_names_out().tolist() == theirs.get_feature_names_out().tolist()
     assert listed.vocabulary_size_ == 5 and listed.fixed_vocabulary_
     assert [s.tolist() for s in listed.transform(["the lazy dog fox"])] == [[1, 1, 4, 3, 2]]
     mapped = TextVectorizer(vocabulary={"dog": 3, "fox": 2}).fit(["x"])
