@@ -180,7 +180,8 @@ def _check_vocabulary(vocabulary):
         raise ValueError(f"vocabulary gives the id {repeated} to more than one token; each id needs one token.")
     expected = range(FIRST_ID, FIRST_ID + len(ids))
     if ids != list(expected):
-        missing = next(i for i in expected if i not in set(ids))
+        present = set(ids)
+        missing = next(i for i in expected if i not in present)
         raise ValueError(
             f"vocabulary of {len(ids)} tokens must use the ids {FIRST_ID} to {expected[-1]} with no gap, "
             f"but id {missing} is missing."

@@ -149,7 +149,7 @@ class _Reader:
                            f"{exc.start}); pass unicode_errors='replace' (or 'ignore') to load it anyway.")
 
     def text_rows(self, f, dim, first_row):
-        """``(row, word, values)`` per line; ``values`` is a callable giving the floats."""
+        """``(row, word, values)`` per line, the word and the values as bytes (parsed only for rows kept)."""
         for row, line in enumerate(f, start=first_row):
             line = line.rstrip()
             if not line:
