@@ -40,6 +40,7 @@ from ._training import (
     decay_callback,
     early_stopping_callback,
     holdout_split,
+    random_state_kept,
     resolve_learning_rate_decay,
     resolve_strategy,
 )
@@ -801,11 +802,12 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         batch_size = args.pop("batch_size", None) or self.predict_batch_size
         callbacks = list(getattr(self, "_predict_callbacks", [])) + list(args.pop("callbacks", None) or [])
         verbose = args.pop("verbose", 0)
-        if self._uses_buckets() and not args:
-            return predict_by_length(self.model_, X, batch_size=batch_size, callbacks=callbacks, verbose=verbose)
-        # Arguments the length-sorted path has no use for (e.g. ``steps``):
-        # Keras' own predict over the full width, the same function.
-        return self.model_.predict(X, batch_size=batch_size, callbacks=callbacks, verbose=verbose, **args)
+        with random_state_kept(self.model_):
+            if self._uses_buckets() and not args:
+                return predict_by_length(self.model_, X, batch_size=batch_size, callbacks=callbacks, verbose=verbose)
+            # Arguments the length-sorted path has no use for (e.g. ``steps``):
+            # Keras' own predict over the full width, the same function.
+            return self.model_.predict(X, batch_size=batch_size, callbacks=callbacks, verbose=verbose, **args)
 
     def predict_proba(self, X, **kwargs):
         """Class probabilities, shape (n_samples, n_classes).

@@ -10,10 +10,16 @@ module trains it. It owns:
   (:func:`auto_learning_rate_decay`) and the callback that applies it;
 - the tf.distribute strategy the model is built and trained under;
 - :class:`TrainingState`, a copy of a model's weights and optimizer state
-  that a failed or interrupted fit restores.
+  that a failed or interrupted fit restores;
+- :func:`random_state_kept`, which keeps a prediction from moving the
+  model's dropout random generators (Keras' recurrent layers draw their
+  dropout masks at every call, in inference too), so that predicting
+  between two warm-started fits does not change what the second one learns.
 """
 
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 import numpy as np
 from sklearn.model_selection import train_test_split
@@ -29,6 +35,7 @@ __all__ = [
     "holdout_split",
     "resolve_strategy",
     "TrainingState",
+    "random_state_kept",
 ]
 
 #: ``learning_rate_decay="auto"`` multiplies the rate by the cell's factor
@@ -190,3 +197,21 @@ class TrainingState:
         for variable in optimizer.variables:
             value = self.optimizer_values.get(id(variable))
             variable.assign(np.zeros(variable.shape, variable.dtype) if value is None else value)
+
+
+@contextmanager
+def random_state_kept(model):
+    """Put the model's random-generator states back as they were on leaving the block.
+
+    They are the model's variables that are not weights: the dropout seed
+    generators' states (and compiled metrics' counters, which inference
+    does not use either).
+    """
+    weights = {id(w) for w in model.weights}
+    kept = [(v, np.array(v.numpy(), copy=True)) for v in model.variables if id(v) not in weights]
+    try:
+        yield
+    finally:
+        for variable, value in kept:
+            variable.assign(value)
+

@@ -243,12 +243,16 @@ def explain(pipeline, texts, *, method="integrated_gradients", target=None, step
     labels = [label.item() if isinstance(label, np.generic) else label for label in labels]
     columns = [_class_column(clf, label) for label in labels]
     seen = [_seen(len(t), padder) for t in tokens]
-    if method == "occlusion":
-        scores = _occlusion(clf, X, columns)
-        baseline = [None] * len(texts)
-    else:
-        target_proba = np.array([proba[i, list(clf.classes_).index(label)] for i, label in enumerate(labels)])
-        scores, baseline = _complete_integrated_gradients(clf, X, columns, target_proba, int(steps), int(batch_size))
+    from ._training import random_state_kept
+
+    with random_state_kept(clf.model_):  # explaining, like predicting, leaves later training unchanged
+        if method == "occlusion":
+            scores = _occlusion(clf, X, columns)
+            baseline = [None] * len(texts)
+        else:
+            target_proba = np.array([proba[i, list(clf.classes_).index(label)] for i, label in enumerate(labels)])
+            scores, baseline = _complete_integrated_gradients(
+                clf, X, columns, target_proba, int(steps), int(batch_size))
     out = []
     for i, text in enumerate(texts):
         full = np.full(len(tokens[i]), np.nan)

@@ -666,3 +666,16 @@ def test_a_character_level_pipeline_trains():
     # Characters and their known bigrams in text order (" film " padded as a word); the corpus only has
     # "film" before punctuation, so "m " is an unknown bigram and left out.
     assert pipe[0].transform_tokens(["film"]) == [[" ", " f", "f", "fi", "i", "il", "l", "lm", "m", " "]]
+
+
+@pytest.mark.parametrize("cls", [LSTMClassifier, *(pytest.param(c, marks=pytest.mark.slow) for c in CLASSIFIERS
+                                                  if c is not LSTMClassifier)])
+def test_predicting_between_warm_fits_changes_nothing(cls):
+    # Keras' recurrent layers draw dropout masks even in inference; a prediction must not move that state.
+    X, y = token_data()
+    twins = [cls(**{**TINY, "dropout": 0.3}, warm_start=True).fit(X, y) for _ in range(2)]
+    twins[0].predict_proba(X)
+    twins[0].predict(X[:5], batch_size=2, steps=1)  # Keras' own predict path too
+    for est in twins:
+        est.fit(X, y)
+    np.testing.assert_array_equal(twins[0].predict_proba(X), twins[1].predict_proba(X))

@@ -157,3 +157,13 @@ def test_works_on_a_grid_searchs_best_estimator():
 def test_bad_input(model, kwargs, exc, match):
     with pytest.raises(exc, match=match):
         explain(model(), TEXTS[:1], **kwargs)
+
+
+def test_explaining_leaves_the_random_state_of_later_training_unchanged():
+    params = {"dropout": 0.3, "warm_start": True, "run_eagerly": True}
+    explained, twin = pipeline(**params), pipeline(**params)
+    explain(explained, TEXTS[:3])
+    explain(explained, TEXTS[:3], method="occlusion")
+    for model in (explained, twin):
+        model.fit(TEXTS, LABELS)
+    np.testing.assert_array_equal(explained.predict_proba(TEXTS), twin.predict_proba(TEXTS))
