@@ -467,12 +467,11 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
                         f"{source} must return a list of str; for document {i} "
                         f"it returned {type(toks).__name__}."
                     )
-        if all(orders is None for _, orders in analyzed):
+        # One analyzer for every document: it gives n-gram orders for all of them or for none.
+        if not analyzed or analyzed[0][1] is None:
             return tokens, None
-        orders = np.fromiter(
-            chain.from_iterable(o if o is not None else repeat(1, len(t)) for t, o in analyzed),
-            dtype=np.int64, count=sum(map(len, tokens)),
-        )
+        orders = np.fromiter(chain.from_iterable(o for _, o in analyzed), dtype=np.int64,
+                             count=sum(map(len, tokens)))
         return tokens, orders > 1
 
     # -- fit / transform -------------------------------------------------
@@ -655,9 +654,7 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         check_is_fitted(self, "vocabulary_")
         tokens, is_ngram = self._tokenize_all(_validate_documents(raw_documents))
         flat = np.array(list(chain.from_iterable(tokens)), dtype=object)
-        lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
-        ids = np.fromiter(map(self.vocabulary_.get, flat, repeat(OOV_ID)), dtype=np.int32, count=len(flat))
-        return [part.tolist() for part in self._split(ids, lengths, is_ngram, values=flat)]
+        return [part.tolist() for part in self._split(*self._lookup(tokens), is_ngram, values=flat)]
 
     def inverse_transform(self, sequences):
         """Map id sequences back to lists of tokens.
