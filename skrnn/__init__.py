@@ -1,8 +1,8 @@
-"""skrnn: scikit-learn compatible recurrent-network text classifiers.
+"""skrnn: scikit-learn compatible recurrent-network text classifiers and regressors.
 
 The transformers (:class:`TextVectorizer`, :class:`SequencePadder`), the
 IMDB loader and the word-vector tools (:mod:`skrnn.embeddings`) import
-without TensorFlow; the classifiers, which need Keras and
+without TensorFlow; the classifiers and regressors, which need Keras and
 TensorFlow, are imported on first use.
 """
 
@@ -16,6 +16,9 @@ _LAZY = {
     "SimpleRNNClassifier": "._classifiers",
     "LSTMClassifier": "._classifiers",
     "GRUClassifier": "._classifiers",
+    "SimpleRNNRegressor": "._regressors",
+    "LSTMRegressor": "._regressors",
+    "GRURegressor": "._regressors",
     "reference": ".reference",
     "inspection": ".inspection",
 }
@@ -26,6 +29,9 @@ __all__ = [
     "SimpleRNNClassifier",
     "LSTMClassifier",
     "GRUClassifier",
+    "SimpleRNNRegressor",
+    "LSTMRegressor",
+    "GRURegressor",
     "datasets",
     "embeddings",
     "reference",

@@ -1,248 +1,61 @@
-"""The recurrent classifiers' estimator API.
+"""The recurrent classifiers: class labels, or a label indicator matrix.
 
 :class:`SimpleRNNClassifier`, :class:`LSTMClassifier` and
-:class:`GRUClassifier` own their parameters and the checks of the
-parameters and of the data, resolve every setting that depends on the data
-in one step (:meth:`_BaseRNNClassifier._resolve_settings`), and predict.
-The model itself comes from ``_model``, the training from ``_training``,
-the batches from ``_batching``; scikeras' and Keras' internals are reached
-only through ``_compat``.
+:class:`GRUClassifier` add to :class:`skrnn._base.RecurrentEstimator` what
+is particular to classes: the check and encoding of ``y``, the output
+layer and loss (a sigmoid or a softmax with cross-entropy; one sigmoid per
+label for a 2-D indicator ``y``), the stratified hold-out, and
+``predict_proba`` / ``predict``.
 """
 
 from __future__ import annotations
 
-import copy
-import difflib
-import inspect
-import numbers
-from collections import defaultdict
+import warnings
 
 import keras
 import numpy as np
 from sklearn import config_context
-from sklearn.utils import check_consistent_length, column_or_1d
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils import column_or_1d
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_array
 
-from ._batching import LengthBatches, predict_by_length, quiet_retracing
-from ._compat import (
-    KerasClassifierCompat,
-    picklable_with_frozen_layers,
-    release_keras_state,
-    route_params,
-    seed_scope,
-)
-from ._ids import OOV_ID, check_ids
-from ._model import build_rnn_model
-from ._training import (
-    TrainingState,
-    decay_callback,
-    early_stopping_callback,
-    holdout_split,
-    random_state_kept,
-    resolve_learning_rate_decay,
-    resolve_strategy,
-)
+from ._base import RecurrentEstimator, parameters_doc, with_parameters
+from ._compat import KerasClassifierCompat
+from ._training import holdout_split, multilabel_holdout_split
 
 __all__ = ["SimpleRNNClassifier", "LSTMClassifier", "GRUClassifier"]
 
-_PARAMS_DOC = """
-    Parameters
-    ----------
-    embedding_dim : int, default=32
-        Size of the token embedding (the width of ``embeddings`` when that
-        is given).
-    embeddings : array of shape (vocabulary size, dim), callable or None, default=None
-        Starting weights of the embedding layer, e.g. word vectors lined up
-        with a ``TextVectorizer``'s ids by
-        :func:`skrnn.embeddings.embedding_matrix`; row ``i`` is the vector of
-        id ``i``. A callable taking no arguments is called in ``fit`` and
-        returns the array (e.g. ``functools.partial(numpy.load, path)``, so
-        that the estimator, its clones and a Dask grid search carry a path,
-        not the matrix). ``None`` draws the weights at random. The matrix
-        sets ``vocabulary_size_`` (its rows) and the embedding width (its
-        columns); an id in the training data with no row is a
-        ``ValueError``.
-    trainable_embeddings : bool or int, default=True
-        ``True`` trains the embedding layer with the rest of the network,
-        ``False`` keeps it fixed, and an integer ``n`` keeps it fixed for the
-        first ``n`` epochs, then fine-tunes it (epochs count over
-        warm-started fits and ``partial_fit`` calls).
-    units : int, default=32
-        Units of each recurrent layer (per direction).
-    n_layers : int, default=1
-        Number of stacked recurrent layers; all but the last return
-        sequences.
-    bidirectional : bool, default=False
-        Add a backward copy of each recurrent layer and concatenate the
-        two directions, as ``keras.layers.Bidirectional`` does.
-    dropout : float, default=0.2
-        Dropout on the recurrent layers' inputs (the embedded tokens).
-    recurrent_dropout : float, default=0.0
-        Dropout on the recurrent state.
-    pooling : {"auto", "last", "max", "mean"}, default="auto"
-        Read the last state (as the classic Keras IMDB example does), or the
-        maximum or mean of the outputs over the unmasked time steps.
-        ``"auto"`` is ``"last"`` for LSTM and GRU, ``"max"`` for SimpleRNN
-        (whose state forgets the start of a long review). See
-        docs/design.md for how the defaults were chosen.
-    mask_padding : bool, default=True
-        Leave id 0 out, so padding never reaches the recurrent state: the
-        network computes what Keras masking (``mask_zero=True``) computes,
-        by moving each row's tokens to the front and reading each row up to
-        its length (faster on CPU than a masked loop; see
-        docs/how-it-works.md). Needed for ``bucket_by_length``.
-    vocabulary_size : int or None, default=None
-        Embedding rows. ``None`` learns ``vocabulary_size_`` in fit as the
-        largest id + 1. Ids >= the vocabulary size are treated as
-        out-of-vocabulary (id 1), in fit and in predict.
-    bucket_by_length : bool, default=True
-        Group rows of similar length into batches and run each batch only
-        over its token span. Exact (same function) when ``mask_padding`` is
-        on; ignored when it is off.
-    optimizer : str or keras optimizer, default="rmsprop"
-        As in scikeras; ``optimizer__<name>`` sets its arguments.
-    learning_rate : float or None, default=None
-        The optimizer's learning rate; ``None`` keeps its default (0.001 for
-        Adam and RMSprop).
-    learning_rate_decay : float in (0, 1] or "auto", default="auto"
-        Multiply the learning rate by this after every epoch (it continues
-        over ``partial_fit`` calls and warm-started fits, and starts afresh
-        with each new model). ``1.0`` keeps it constant, as Keras does.
-        ``"auto"`` decays with the amount of training: by the cell's factor
-        (0.5 for LSTM and GRU, 0.75 for SimpleRNN) per 25,000 training
-        samples, and by at most that factor to the 5th over all ``epochs``
-        (1/32 and 0.24). So on the full IMDB training set (25,000 reviews,
-        5 epochs) the rate halves every epoch, on 9,000 reviews it falls to
-        0.29 of its start over 5 epochs, and on a few hundred samples it
-        stays practically constant; with ``partial_fit``, each call counts
-        as an epoch over its chunk. With a Keras schedule as the optimizer's
-        learning rate, ``"auto"`` leaves the schedule alone. The decay damps
-        the epoch-to-epoch swings of a constant rate (figures in
-        docs/benchmarks.md; the rule is explained in docs/design.md).
-    epochs : int, default=5
-        Passes over the training data.
-    batch_size : int, default=128
-        Training batch size (the classic Keras IMDB recipe's). Smaller
-        batches learn more per epoch for more time (see
-        docs/benchmarks.md). ``fit__batch_size=None`` also means this value.
-    predict_batch_size : int, default=512
-        Prediction batch size.
-    validation_split : float, default=0.0
-        Fraction of the training data held out to report ``val_loss`` and
-        ``val_accuracy`` in ``history_``. The held-out rows are a
-        stratified random sample drawn with ``random_state`` (as
-        scikit-learn's ``validation_fraction`` in ``MLPClassifier``), so
-        every class is in them and a seeded fit holds out the same rows.
-        Keras' own ``validation_split`` takes the *last* rows unshuffled,
-        which on data sorted by label validates on one class only. A
-        hold-out that cannot hold every class on both sides is a
-        ``ValueError`` naming the class counts. Pass
-        ``fit(X, y, validation_data=(X_val, y_val))`` (in a pipeline,
-        ``<step>__validation_data``) to validate on rows of your own; ``X_val``
-        is then in the classifier's input form (padded ids of the same width).
-    early_stopping : bool, default=False
-        Stop when the validation loss has not improved for ``patience``
-        epochs and restore the best weights. Validates on
-        ``validation_data`` when given, else on the ``validation_split``
-        hold-out, which is 10% of the training data when
-        ``validation_split`` is 0.
-    patience : int, default=2
-        Epochs without improvement before early stopping.
-    class_weight : dict, "balanced" or None, default=None
-        Weights per class, folded into the sample weights.
-    random_state : int, RandomState or None, default=None
-        Seed for the weights, dropout and shuffling. With a seed, fits are
-        reproducible; the seeding is scoped to the fit and restored after.
-    verbose : int, default=0
-        0 is silent; 1 shows Keras' progress bar; 2 one line per epoch.
-    distribution_strategy : None, "default", "mirrored" or tf.distribute.Strategy, default=None
-        Build and train the model under this strategy. ``"mirrored"`` is
-        ``tf.distribute.MirroredStrategy()``: data-parallel training over
-        all local GPUs (the CPU when there is none). A strategy instance
-        works too, but cannot be cloned (grid search): prefer the strings.
-    warm_start, loss, metrics, callbacks, shuffle, run_eagerly, validation_batch_size
-        As in scikeras' ``KerasClassifier``. ``loss=None`` picks binary or
-        sparse categorical cross-entropy. A fit, ``partial_fit`` or
-        warm-started fit that raises or is interrupted (Ctrl-C) leaves the
-        estimator exactly as it was, weights and optimizer state included.
-    **routed_params
-        scikeras' routed parameters: ``fit__*`` and ``predict__*`` (arguments
-        of ``keras.Model.fit`` and ``predict``), ``compile__*``,
-        ``optimizer__*``, ``loss__*``, ``metrics__*`` and ``callbacks__*``.
-        Any other keyword is a ``TypeError`` that names the closest valid
-        parameter; ``model__*`` is refused too, since the model is built
-        from the parameters above.
-
-    Attributes
-    ----------
-    model_ : keras.Model
-        The fitted Keras model.
-    history_ : dict of str to list
-        Loss and metrics per epoch (``loss``, ``accuracy``, and ``val_*``
-        with a validation split).
-    classes_ : ndarray
-        The class labels.
-    n_classes_ : int
-    vocabulary_size_ : int
-        Embedding rows used.
-    n_features_in_ : int
-        Columns (time steps) of the training matrix.
-    pooling_ : str
-        The pooling used (``pooling`` with ``"auto"`` resolved).
-    embedding_dim_ : int
-        The embedding width used (``embeddings``' columns when given).
-    cell_type : str
-        The recurrent cell, ``"simple_rnn"``, ``"lstm"`` or ``"gru"`` (a
-        class attribute; its layers are named ``<cell_type>_<i>``).
-    learning_rate_decay_ : float
-        The per-epoch learning-rate factor used (``"auto"`` resolved from
-        the cell, the number of training samples and ``epochs`` when a new
-        model starts training).
-"""
+MULTILABEL = "multilabel-indicator"
 
 
-#: scikeras' routing prefixes whose parameters skrnn passes on.
-_ROUTED = ("fit", "predict", "compile", "optimizer", "loss", "metrics", "callbacks")
-#: The routed names that end in a Keras method's keyword argument.
-_METHOD_ARGUMENTS = {
-    "fit": set(inspect.signature(keras.Model.fit).parameters) - {"self", "x", "y"},
-    "predict": set(inspect.signature(keras.Model.predict).parameters) - {"self", "x"},
-}
+class _IndicatorEncoder(TransformerMixin, BaseEstimator):
+    """Target encoder of a label indicator matrix (scikeras' ``target_encoder`` interface).
+
+    The columns are the labels (``classes_`` is ``0 .. n_labels - 1``, as
+    in scikit-learn's ``MLPClassifier``); the network's sigmoid outputs
+    are the probabilities, thresholded at 0.5 for the predicted indicator
+    matrix. scikeras' own encoder reads a matrix with one 1 per row as
+    one-hot classes instead, which a multilabel ``y`` may happen to be.
+    """
+
+    def fit(self, y):
+        self.classes_ = np.arange(y.shape[1])
+        self.n_classes_ = y.shape[1]
+        return self
+
+    def transform(self, y):
+        return np.asarray(y, dtype=np.float32)
+
+    def inverse_transform(self, y, return_proba=False):
+        y = np.asarray(y).reshape(-1, self.n_classes_)
+        return y if return_proba else (y > 0.5).astype(np.int64)
+
+    def get_metadata(self):
+        return {"classes_": self.classes_, "n_classes_": self.n_classes_, "n_outputs_": 1, "n_outputs_expected_": 1}
 
 
-def _unknown_parameter(cls, key, known):
-    """The message for ``key``, which is neither a parameter nor a valid routed one."""
-    prefix, _, rest = key.partition("__")
-    if prefix == "model" and rest:
-        return (
-            f"{cls.__name__} got the routed parameter {key!r}, but skrnn builds its Keras model "
-            "from its own parameters (units, n_layers, ...), so model__* would be ignored; "
-            "set the estimator parameter instead."
-        )
-    candidates = set(known) | {f"{p}__{a}" for p, args in _METHOD_ARGUMENTS.items() for a in args}
-    close = difflib.get_close_matches(key, sorted(candidates), n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else "."
-    return (
-        f"{cls.__name__} got an unexpected parameter {key!r}{hint} The parameters are "
-        f"listed by {cls.__name__}().get_params(); routed ones start with "
-        + ", ".join(f"{p}__" for p in _ROUTED)
-        + "."
-    )
-
-
-def _is_valid_routed(key):
-    prefix, sep, rest = key.partition("__")
-    if not sep or not rest or prefix not in _ROUTED:
-        return False
-    if prefix in _METHOD_ARGUMENTS:
-        argument = rest.partition("__")[0]
-        return argument in _METHOD_ARGUMENTS[prefix]
-    return True
-
-
-class _BaseRNNClassifier(KerasClassifierCompat):
+class _RecurrentClassifier(RecurrentEstimator, KerasClassifierCompat):
     """Shared base of the recurrent classifiers.
 
     ``scikeras.wrappers.KerasClassifier`` lists ``ClassifierMixin`` after
@@ -250,294 +63,29 @@ class _BaseRNNClassifier(KerasClassifierCompat):
     forbids it); the classifier tags are set in ``_compat``.
     """
 
-    cell_type = None
-    _auto_pooling = "last"
-    _auto_learning_rate_decay = 0.5
-
-    _parameter_constraints = {
-        "embedding_dim": [Interval(numbers.Integral, 1, None, closed="left")],
-        "embeddings": ["array-like", callable, None],
-        "trainable_embeddings": ["boolean", Interval(numbers.Integral, 0, None, closed="left")],
-        "units": [Interval(numbers.Integral, 1, None, closed="left")],
-        "n_layers": [Interval(numbers.Integral, 1, None, closed="left")],
-        "bidirectional": ["boolean"],
-        "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
-        "recurrent_dropout": [Interval(numbers.Real, 0, 1, closed="left")],
-        "pooling": [StrOptions({"auto", "last", "max", "mean"})],
-        "mask_padding": ["boolean"],
-        "vocabulary_size": [Interval(numbers.Integral, 2, None, closed="left"), None],
-        "bucket_by_length": ["boolean"],
-        "learning_rate": [Interval(numbers.Real, 0, None, closed="neither"), None],
-        "learning_rate_decay": [StrOptions({"auto"}), Interval(numbers.Real, 0, 1, closed="right")],
-        "epochs": [Interval(numbers.Integral, 0, None, closed="left")],
-        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
-        "predict_batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
-        "validation_split": [Interval(numbers.Real, 0, 1, closed="left")],
-        "early_stopping": ["boolean"],
-        "patience": [Interval(numbers.Integral, 0, None, closed="left")],
-        "verbose": ["verbose"],
-    }
-
-    def __init__(
-        self,
-        *,
-        embedding_dim=32,
-        embeddings=None,
-        trainable_embeddings=True,
-        units=32,
-        n_layers=1,
-        bidirectional=False,
-        dropout=0.2,
-        recurrent_dropout=0.0,
-        pooling="auto",
-        mask_padding=True,
-        vocabulary_size=None,
-        bucket_by_length=True,
-        optimizer="rmsprop",
-        learning_rate=None,
-        learning_rate_decay="auto",
-        epochs=5,
-        batch_size=128,
-        predict_batch_size=512,
-        validation_split=0.0,
-        early_stopping=False,
-        patience=2,
-        class_weight=None,
-        random_state=None,
-        verbose=0,
-        warm_start=False,
-        loss=None,
-        metrics=None,
-        callbacks=None,
-        shuffle=True,
-        run_eagerly=False,
-        validation_batch_size=None,
-        distribution_strategy=None,
-        **routed_params,
-    ):
-        for key in routed_params:
-            if not _is_valid_routed(key):
-                raise TypeError(_unknown_parameter(type(self), key, inspect.signature(type(self)).parameters))
-        self.embedding_dim = embedding_dim
-        self.embeddings = embeddings
-        self.trainable_embeddings = trainable_embeddings
-        self.units = units
-        self.n_layers = n_layers
-        self.bidirectional = bidirectional
-        self.dropout = dropout
-        self.recurrent_dropout = recurrent_dropout
-        self.pooling = pooling
-        self.mask_padding = mask_padding
-        self.vocabulary_size = vocabulary_size
-        self.bucket_by_length = bucket_by_length
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.learning_rate_decay = learning_rate_decay
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.predict_batch_size = predict_batch_size
-        self.validation_split = validation_split
-        self.early_stopping = early_stopping
-        self.patience = patience
+    def __init__(self, *, class_weight=None, **params):
+        super().__init__(**params)
         self.class_weight = class_weight
-        self.random_state = random_state
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.loss = loss
-        self.metrics = metrics
-        self.callbacks = callbacks
-        self.shuffle = shuffle
-        self.run_eagerly = run_eagerly
-        self.validation_batch_size = validation_batch_size
-        self.distribution_strategy = distribution_strategy
-        vars(self).update(**routed_params)
-        if routed_params:
-            self._user_params = set(routed_params)
 
-    def set_params(self, **params):
-        """Set parameters, as ``BaseEstimator.set_params`` does, with routed ones.
+    __init__.__signature__ = with_parameters(RecurrentEstimator.__init__, class_weight=None)
 
-        Parameters
-        ----------
-        **params : dict
-            Estimator parameters and scikeras' routed parameters
-            (``fit__batch_size``, ``optimizer__momentum``, ...).
+    # -- the target ------------------------------------------------------------
+    def _is_multilabel(self):
+        return getattr(self, "target_type_", None) == MULTILABEL
 
-        Returns
-        -------
-        self
-        """
-        known = set(self.get_params(deep=False))
-        for key in params:
-            if key not in known and not _is_valid_routed(key):
-                raise ValueError(_unknown_parameter(type(self), key, known))
-        return super().set_params(**params)
-
-    # -- scikeras hooks ----------------------------------------------------
-    def _check_model_param(self):
-        return self._keras_build_fn
-
-    def _keras_build_fn(self, compile_kwargs):
-        model = build_rnn_model(
-            cell=self.cell_type,
-            vocabulary_size=self.vocabulary_size_,
-            n_classes=self.n_classes_,
-            embedding_dim=self.embedding_dim_,
-            embeddings=vars(self).pop("_initial_embeddings", None),
-            units=self.units,
-            n_layers=self.n_layers,
-            bidirectional=self.bidirectional,
-            dropout=self.dropout,
-            recurrent_dropout=self.recurrent_dropout,
-            pooling=self.pooling_,
-            mask_padding=self.mask_padding,
-            seed=None if self._random_state is None else int(self._random_state),
-        )
-        model.compile(**compile_kwargs)
-        if self.trainable_embeddings is not True:
-            # The optimizer keeps a slot for the embedding, which may start
-            # training in a later epoch (Keras builds it for the trainable
-            # variables only); then the layer starts as the setting says.
-            model.optimizer.build(model.trainable_variables)
-            model.get_layer("embedding").trainable = self._embeddings_train_at(0)
-        return model
-
-    def _embeddings_train_at(self, epoch):
-        """Whether the embedding layer trains in ``epoch`` (counted from 0)."""
-        setting = self.trainable_embeddings
-        return bool(setting) if isinstance(setting, (bool, np.bool_)) else epoch >= setting
-
-    def _resolve_embeddings(self, ids):
-        """The ``embeddings`` matrix as float32, checked against ``ids``; None without one."""
-        matrix = self.embeddings() if callable(self.embeddings) else self.embeddings
-        if matrix is None:
-            return None
-        name = type(self).__name__
-        try:
-            matrix = np.asarray(matrix, dtype=np.float32)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"{name} embeddings must be a numeric array of shape (vocabulary size, dim): {exc}.") \
-                from None
-        if matrix.ndim != 2 or matrix.shape[0] < 2 or matrix.shape[1] < 1:
-            raise ValueError(
-                f"{name} embeddings must be a 2-D array of shape (vocabulary size, dim) with at least "
-                f"2 rows (padding and unknown), got shape {matrix.shape}."
-            )
-        if not np.isfinite(matrix).all():
-            raise ValueError(f"{name} embeddings holds NaN or infinite values.")
-        rows = matrix.shape[0]
-        if self.vocabulary_size is not None and self.vocabulary_size != rows:
-            raise ValueError(
-                f"{name} got vocabulary_size={self.vocabulary_size} and embeddings with {rows} rows; "
-                "they must agree: leave vocabulary_size=None to take the matrix's rows."
-            )
-        if ids.size and ids.max() >= rows:
-            raise ValueError(
-                f"{name} input X holds the token id {int(ids.max())}, but embeddings has {rows} rows "
-                f"(ids 0 to {rows - 1}): the matrix was built for another vocabulary. Build it from "
-                "the TextVectorizer of this pipeline, e.g. skrnn.embeddings.embedding_matrix(vectorizer, "
-                "vectors), with a fixed TextVectorizer(vocabulary=...)."
-            )
-        return matrix
-
-    def _initialize(self, X, y=None):
-        release_keras_state()
-        return super()._initialize(X, y)
-
-    def _build_keras_model(self):
-        # scikeras' own version seeds through TF_DETERMINISTIC_OPS (see seed_scope).
-        with seed_scope(self._random_state), resolve_strategy(self.distribution_strategy).scope():
-            return self._keras_build_fn(compile_kwargs=self._get_compile_kwargs())
-
-    def _get_compile_kwargs(self):
-        kwargs = super()._get_compile_kwargs()
-        if kwargs.get("loss") is None:
-            kwargs["loss"] = (
-                "binary_crossentropy" if self.n_classes_ <= 2 else "sparse_categorical_crossentropy"
-            )
-        if kwargs.get("metrics") is None:
-            kwargs["metrics"] = ["accuracy"]
-        if self.learning_rate is not None:
-            kwargs["optimizer"].learning_rate = float(self.learning_rate)
-        return kwargs
-
-    # -- validation and settings ------------------------------------------------
-    def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
-        if reset:
-            self._validate_params()
-        if X is not None:
-            X = self._check_token_ids(X, reset=reset)
-        if y is not None:
-            y = self._check_target(y, reset=reset)
-        if X is not None and y is not None:
-            check_consistent_length(X, y)
-        if X is not None:
-            if reset:
-                self._resolve_settings(X)
-            # Ids the embedding has no row for are unknown words.
-            X = np.where(X >= self.vocabulary_size_, OOV_ID, X).astype(np.int32)
-        return X, y
-
-    def _resolve_settings(self, ids):
-        """Every data-dependent setting of a new model, in one place.
-
-        The learning-rate decay is set to None here and resolved when the
-        new model starts training, from the rows left after the validation
-        hold-out (:func:`skrnn._training.resolve_learning_rate_decay`).
-        """
-        self.pooling_ = self._auto_pooling if self.pooling == "auto" else self.pooling
-        matrix = self._resolve_embeddings(ids)
-        if matrix is not None:
-            self.vocabulary_size_, self.embedding_dim_ = matrix.shape
-        else:
-            self.vocabulary_size_ = int(
-                self.vocabulary_size if self.vocabulary_size is not None else max(ids.max() + 1, 2)
-            )
-            self.embedding_dim_ = self.embedding_dim
-        self._initial_embeddings = matrix  # taken by the model build
-        self.learning_rate_decay_ = None
-        self.X_dtype_ = np.dtype("int32")
-        self.X_shape_ = ids.shape
-
-    def _check_token_ids(self, X, *, reset):
-        """``X`` as a 2-D int64 array of token ids, or a clear error."""
-        name = type(self).__name__
-        if isinstance(X, (list, tuple)) and X and all(hasattr(r, "__len__") for r in X):
-            widths = {len(r) for r in X}
-            if len(widths) > 1:
-                raise ValueError(
-                    f"X passed to {name} is ragged (sequences of lengths "
-                    f"{min(widths)} to {max(widths)}); pad them to one length "
-                    "with SequencePadder first."
-                )
-        if getattr(X, "dtype", None) is not None and X.dtype == object:
-            try:
-                X = np.asarray(X).astype(np.float64)
-            except (TypeError, ValueError) as exc:
-                raise TypeError(
-                    f"{name} input X holds values that are not numbers ({exc}); token ids must "
-                    "be non-negative integers (did you forget to apply TextVectorizer and "
-                    "SequencePadder?)."
-                ) from None
-        X = validate_data(
-            self,
-            X,
-            reset=reset,
-            dtype=None,
-            accept_sparse=False,
-            ensure_all_finite=True,
-            ensure_2d=True,
-            allow_nd=False,
-        )
-        width = X.shape[1]
-        return check_ids(
-            X.reshape(-1),
-            where=f"{name} input X",
-            locate=lambda i: f"(row {i // width}, column {i % width})",
-        ).reshape(X.shape)
+    @property
+    def target_encoder(self):
+        return _IndicatorEncoder() if self._is_multilabel() else super().target_encoder
 
     def _check_target(self, y, *, reset):
         y = check_array(y, ensure_2d=False, dtype=None, ensure_all_finite=True, input_name="y")
+        if y.ndim == 2 and y.shape[1] > 1:
+            return self._check_indicator(y, reset=reset)
+        if not reset and self._is_multilabel():
+            raise ValueError(
+                f"{type(self).__name__} was fitted on a label indicator matrix of {self.n_classes_} labels, "
+                f"but y has shape {y.shape}; pass a 2-D 0/1 matrix with a column per label."
+            )
         y = column_or_1d(y, warn=True)
         check_classification_targets(y)
         if reset:
@@ -558,32 +106,81 @@ class _BaseRNNClassifier(KerasClassifierCompat):
             )
         return y
 
-    def _check_validation_data(self, validation_data):
-        """Check and encode ``validation_data`` like the training data.
-
-        Returns ``(X_val, y_val, sample_weight_val or None)``.
-        """
-        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+    def _check_indicator(self, y, *, reset):
+        """A 2-D ``y``: a label indicator matrix of 0 and 1 (as ``MultiLabelBinarizer`` gives)."""
+        name = type(self).__name__
+        try:
+            values = np.unique(y.astype(np.float64))
+        except (TypeError, ValueError):
+            values = np.unique(y.astype(object).astype(str))
+        if not np.isin(values, [0, 1]).all():
+            shown = ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in values[:5])
             raise ValueError(
-                "validation_data must be a tuple (X_val, y_val) or (X_val, y_val, "
-                f"sample_weight_val), got {type(validation_data).__name__}"
-                + (f" of length {len(validation_data)}." if isinstance(validation_data, (tuple, list)) else ".")
+                f"{name} read a 2-D y of shape {y.shape} as a label indicator matrix (a column per label, "
+                f"1 where the label applies), but it holds values other than 0 and 1 ({shown}"
+                f"{', ...' if values.size > 5 else ''}). Pass class labels as a 1-D y, or binarize label "
+                "sets with sklearn.preprocessing.MultiLabelBinarizer."
             )
-        X_val, y_val = validation_data[:2]
-        X_val, y_val = self._validate_data(X_val, y_val)
-        unseen = np.setdiff1d(np.unique(y_val), self.classes_)
-        if unseen.size:
-            raise ValueError(
-                f"validation_data holds labels the training data does not: {unseen.tolist()!r}; "
-                f"the classes are {self.classes_.tolist()!r}."
-            )
-        weights = None
-        if len(validation_data) == 3 and validation_data[2] is not None:
-            weights = np.asarray(validation_data[2], dtype=np.float64)
-            check_consistent_length(X_val, weights)
-        return X_val, self.target_encoder_.transform(y_val), weights
+        y = y.astype(np.int64)
+        if reset:
+            if getattr(self, "classes_", None) is not None and len(self.classes_) != y.shape[1]:
+                raise ValueError(
+                    f"{name} got classes={list(self.classes_)!r}, but y has {y.shape[1]} label columns; "
+                    "with a label indicator matrix, leave classes=None."
+                )
+            constant = [(j, int(y[0, j])) for j in range(y.shape[1]) if (y[:, j] == y[0, j]).all()]
+            if constant:
+                described = ", ".join(f"{j} ({'in every' if v else 'in no'} sample)" for j, v in constant[:5])
+                warnings.warn(
+                    f"{name}: label column(s) {described}{', ...' if len(constant) > 5 else ''} are constant in "
+                    "the training data, so the network can only learn that constant for them; check that y's "
+                    "columns are the labels you mean, or drop those columns.",
+                    UserWarning,
+                    stacklevel=4,
+                )
+            self.target_type_ = MULTILABEL
+            self.y_dtype_ = y.dtype
+            self.y_ndim_ = 2
+        elif not self._is_multilabel() or y.shape[1] != self.n_classes_:
+            fitted = f"{self.n_classes_} label columns" if self._is_multilabel() else "class labels (a 1-D y)"
+            raise ValueError(f"{name} was fitted on {fitted}, but y has shape {y.shape}.")
+        return y
 
-    # -- fitting -------------------------------------------------------------
+    def _encode_validation_target(self, y_val):
+        if not self._is_multilabel():
+            unseen = np.setdiff1d(np.unique(y_val), self.classes_)
+            if unseen.size:
+                raise ValueError(
+                    f"validation_data holds labels the training data does not: {unseen.tolist()!r}; "
+                    f"the classes are {self.classes_.tolist()!r}."
+                )
+        return self.target_encoder_.transform(y_val)
+
+    def _holdout_rows(self, y, fraction, parameter):
+        if self._is_multilabel():
+            return multilabel_holdout_split(y, fraction, self._random_state, parameter=parameter)
+        labels = np.asarray(y).reshape(len(y), -1)
+        labels = (labels[:, 0] if labels.shape[1] == 1 else labels.argmax(axis=1)).astype(np.int64)
+        return holdout_split(labels, fraction, self._random_state, parameter=parameter, names=self.classes_)
+
+    # -- the network's head ---------------------------------------------------
+    def _output_head(self):
+        if self._is_multilabel():
+            return self.n_classes_, "sigmoid"
+        return (1, "sigmoid") if self.n_classes_ <= 2 else (self.n_classes_, "softmax")
+
+    def _default_loss(self):
+        if self._is_multilabel() or self.n_classes_ <= 2:
+            return "binary_crossentropy"
+        return "sparse_categorical_crossentropy"
+
+    def _default_metrics(self):
+        if self._is_multilabel():
+            # Keras reads "accuracy" with several outputs as categorical accuracy.
+            return [keras.metrics.BinaryAccuracy(name="accuracy")]
+        return ["accuracy"]
+
+    # -- fitting ----------------------------------------------------------------
     def fit(self, X, y, sample_weight=None, **kwargs):
         """Fit the network on token-id matrix ``X`` and labels ``y``.
 
@@ -592,8 +189,10 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         X : array-like of shape (n_samples, n_steps)
             Padded token ids (0 = padding, 1 = unknown), e.g. the output of
             ``SequencePadder``; a pandas or polars frame of ids works too.
-        y : array-like of shape (n_samples,)
-            Class labels (any type).
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels (any type), or a label indicator matrix of 0 and 1
+            (multilabel: a column per label, as ``MultiLabelBinarizer``
+            gives).
         sample_weight : array-like of shape (n_samples,), default=None
             Per-sample weights.
         **kwargs
@@ -613,7 +212,7 @@ class _BaseRNNClassifier(KerasClassifierCompat):
                     f"{type(self).__name__} needs samples of at least 2 classes "
                     "with non-zero sample_weight, but only one class is left."
                 )
-        return self._fit_guarded(super().fit, X, y, sample_weight=sample_weight, **kwargs)
+        return super().fit(X, y, sample_weight=sample_weight, **kwargs)
 
     def partial_fit(self, X, y, classes=None, sample_weight=None, **kwargs):
         """Train for one epoch, keeping the weights of earlier calls.
@@ -622,11 +221,12 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         ----------
         X : array-like of shape (n_samples, n_steps)
             Padded token ids, of the width of the first call.
-        y : array-like of shape (n_samples,)
-            Class labels.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a label indicator matrix.
         classes : array-like of shape (n_classes,), default=None
             Every class of the whole stream; needed on the first call when
-            it does not hold them all.
+            it does not hold them all (not with an indicator matrix, whose
+            columns are the labels).
         sample_weight : array-like of shape (n_samples,), default=None
             Per-sample weights.
         **kwargs
@@ -638,177 +238,9 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         """
         if classes is not None:
             classes = np.asarray(classes)  # scikeras stores it as given; predict indexes it
-        return self._fit_guarded(
-            super().partial_fit, X, y, classes=classes, sample_weight=sample_weight, **kwargs
-        )
-
-    def _fit_guarded(self, method, X, y, sample_weight=None, **kwargs):
-        # Never half-fitted: on any failure (a bad input found late, an
-        # exception in Keras, Ctrl-C) the estimator is left as it was, with
-        # a model trained in place (warm start, partial_fit) restored.
-        before = dict(vars(self))
-        history = copy.deepcopy(before.get("history_"))
-        state = TrainingState(self.model_) if "model_" in before else None
-        if sample_weight is not None and not np.isscalar(sample_weight):
-            sample_weight = np.array(sample_weight, dtype=np.float64)  # scikeras scales it in place
-        try:
-            # scikeras' internal encoders are scikit-learn transformers: keep
-            # them on NumPy whatever transform_output is set to.
-            with config_context(transform_output="default"):
-                method(X, y, sample_weight=sample_weight, **kwargs)
-        except BaseException:
-            if state is not None:
-                state.restore()
-            vars(self).clear()
-            vars(self).update(before)
-            if history is not None:
-                self.history_ = history
-            raise
-        return self
-
-    def _fit_arguments(self, kwargs):
-        """Collect ``keras.Model.fit``'s arguments.
-
-        The estimator's own, then the routed ``fit__*`` parameters, then
-        ``fit``'s keyword arguments, each overriding the one before.
-        """
-        fit_args = route_params(self.get_params(), destination="fit", pass_filter=self._fit_kwargs)
-        fit_args = {k: v for k, v in fit_args.items() if not k.startswith("callbacks")}
-        fit_args.update(kwargs)
-        for handled_elsewhere in ("class_weight", "sample_weight", "epochs", "initial_epoch"):
-            fit_args.pop(handled_elsewhere, None)
-        return fit_args
-
-    def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
-        # The callbacks as set now: scikeras builds them with a new model
-        # only, so callbacks set later would be ignored by warm fits.
-        self._initialize_callbacks()
-        fit_args = self._fit_arguments(kwargs)
-        batch_size = fit_args.pop("batch_size", None) or self.batch_size
-        val_batch_size = fit_args.pop("validation_batch_size", None) or self.predict_batch_size
-        shuffle = fit_args.pop("shuffle", self.shuffle)
-        train, validation = self._split_validation(
-            X, y, sample_weight, fit_args.pop("validation_split", None) or 0.0,
-            fit_args.pop("validation_data", None),
-        )
-        if self.learning_rate_decay_ is None:  # a new model
-            self.learning_rate_decay_ = resolve_learning_rate_decay(
-                self.learning_rate_decay,
-                cell_factor=self._auto_learning_rate_decay,
-                learning_rate=self.model_.optimizer.learning_rate,
-                n_train=len(train[0]),
-                epochs=self.epochs,
-            )
-        callbacks = list(self._fit_callbacks)
-        if self.trainable_embeddings is not True:
-            callbacks.append(self._embedding_schedule(initial_epoch))
-        if self.early_stopping:
-            callbacks.append(early_stopping_callback(self.patience))
-        if self.learning_rate_decay_ != 1:
-            callbacks.append(decay_callback(self.learning_rate_decay_))
-        batches = self._batches(*train, batch_size, shuffle)
-        if validation is not None:
-            validation = self._batches(*validation, val_batch_size, False).as_dataset()
-        with seed_scope(self._random_state), quiet_retracing():
-            hist = self.model_.fit(
-                batches.as_dataset(epochs=epochs, first_epoch=initial_epoch),
-                steps_per_epoch=len(batches),
-                validation_data=validation,
-                epochs=initial_epoch + epochs,
-                initial_epoch=initial_epoch,
-                callbacks=callbacks,
-                shuffle=False,  # the batches are shuffled (by length) already
-                **fit_args,
-            )
-        if not warm_start or not hasattr(self, "history_") or initial_epoch == 0:
-            self.history_ = defaultdict(list)
-        for key, values in hist.history.items():
-            self.history_[key] += [float(v) for v in values]
-
-    def _embedding_schedule(self, initial_epoch):
-        """Freeze or unfreeze the embedding layer as ``trainable_embeddings`` says, epoch by epoch."""
-        layer = self.model_.get_layer("embedding")
-        model = self.model_
-
-        def set_trainable(epoch):
-            trains = self._embeddings_train_at(epoch)
-            if layer.trainable != trains:
-                layer.trainable = trains
-                model.make_train_function(force=True)  # traced for the new set of trainable weights
-
-        set_trainable(initial_epoch)
-        return keras.callbacks.LambdaCallback(on_epoch_begin=lambda epoch, logs: set_trainable(epoch))
-
-    def _split_validation(self, X, y, sample_weight, validation_split, validation_data):
-        """Split the training rows from the validation rows.
-
-        Returns ``(train, validation)``, each ``(X, y, sample_weight)``;
-        validation is None when nothing is validated.
-        """
-        if validation_data is not None:
-            if validation_split:
-                raise ValueError(
-                    f"validation_data and validation_split={validation_split} were both given; "
-                    "validate on one: set validation_split=0 to use validation_data."
-                )
-            return (X, y, sample_weight), self._check_validation_data(validation_data)
-        parameter = "validation_split"
-        if self.early_stopping and not validation_split:
-            validation_split, parameter = 0.1, "validation_split (early stopping's default)"
-        if not validation_split:
-            return (X, y, sample_weight), None
-        labels = np.asarray(y).reshape(len(y), -1)
-        labels = (labels[:, 0] if labels.shape[1] == 1 else labels.argmax(axis=1)).astype(np.int64)
-        rows, val_rows = holdout_split(
-            labels, validation_split, self._random_state, parameter=parameter, names=self.classes_
-        )
-
-        def take(a, index):
-            return None if a is None else a[index]
-
-        return (
-            (X[rows], y[rows], take(sample_weight, rows)),
-            (X[val_rows], y[val_rows], take(sample_weight, val_rows)),
-        )
-
-    def _uses_buckets(self):
-        return self.bucket_by_length and self.mask_padding
-
-    def _batches(self, X, y, sample_weight, batch_size, shuffle):
-        # Batch order: a function of (random_state, epoch), so partial_fit's
-        # later epochs shuffle differently and every fit is reproducible.
-        seed = None if self._random_state is None else int(self._random_state)
-        return LengthBatches(
-            X, y, sample_weight, batch_size=batch_size, shuffle=shuffle, seed=seed,
-            by_length=self._uses_buckets(),
-        )
-
-    def __getstate__(self):
-        state = dict(super().__getstate__())  # object.__getstate__ gives the instance's own dict
-        if "model_" in state:
-            state["model_"] = picklable_with_frozen_layers(state["model_"])
-        return state
+        return super().partial_fit(X, y, classes=classes, sample_weight=sample_weight, **kwargs)
 
     # -- prediction ------------------------------------------------------------
-    def __sklearn_is_fitted__(self):
-        return hasattr(self, "model_")
-
-    def _predict_raw(self, X, **kwargs):
-        check_is_fitted(self)
-        X, _ = self._validate_data(X=X, y=None)
-        args = route_params(self.get_params(), destination="predict", pass_filter=set(), strict=True)
-        args = {k: v for k, v in args.items() if not k.startswith("callbacks")}
-        args.update(kwargs)
-        batch_size = args.pop("batch_size", None) or self.predict_batch_size
-        callbacks = list(getattr(self, "_predict_callbacks", [])) + list(args.pop("callbacks", None) or [])
-        verbose = args.pop("verbose", 0)
-        with random_state_kept(self.model_):
-            if self._uses_buckets() and not args:
-                return predict_by_length(self.model_, X, batch_size=batch_size, callbacks=callbacks, verbose=verbose)
-            # Arguments the length-sorted path has no use for (e.g. ``steps``):
-            # Keras' own predict over the full width, the same function.
-            return self.model_.predict(X, batch_size=batch_size, callbacks=callbacks, verbose=verbose, **args)
-
     def predict_proba(self, X, **kwargs):
         """Class probabilities, shape (n_samples, n_classes).
 
@@ -824,15 +256,16 @@ class _BaseRNNClassifier(KerasClassifierCompat):
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
-            Columns in the order of ``classes_``.
+            Columns in the order of ``classes_``. With a label indicator
+            matrix, each label's own probability (the rows need not sum to
+            1).
         """
         with config_context(transform_output="default"):  # as in fit
             proba = super().predict_proba(X, **kwargs)
-        proba = np.asarray(proba, dtype=np.float64).reshape(-1, self.n_classes_)
-        return proba
+        return np.asarray(proba, dtype=np.float64).reshape(-1, self.n_classes_)
 
     def predict(self, X, **kwargs):
-        """Predicted class labels.
+        """Predicted class labels (or label indicator matrix).
 
         Parameters
         ----------
@@ -843,30 +276,53 @@ class _BaseRNNClassifier(KerasClassifierCompat):
 
         Returns
         -------
-        labels : ndarray of shape (n_samples,)
-            The most probable class of each row, from ``classes_``.
+        labels : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            The most probable class of each row, from ``classes_``; with a
+            label indicator matrix, 1 for each label of probability above
+            0.5.
         """
         proba = self.predict_proba(X, **kwargs)
+        if self._is_multilabel():
+            return (proba > 0.5).astype(np.int64)
         return self.classes_[np.argmax(proba, axis=1)]
-
-    def count_params(self):
-        """Number of trainable parameters of the fitted Keras model.
-
-        Returns
-        -------
-        n : int
-        """
-        check_is_fitted(self)
-        return int(sum(np.prod(w.shape) for w in self.model_.trainable_weights))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.categorical = True
-        tags.input_tags.positive_only = True
-        tags.input_tags.two_d_array = True
-        tags.input_tags.sparse = False
-        tags.non_deterministic = False
+        tags.classifier_tags.multi_label = True
         return tags
+
+
+_CLASSIFIER_DOC = parameters_doc(
+    holdout=(
+        "The held-out rows are a\n"
+        "        stratified random sample drawn with ``random_state`` (as\n"
+        "        scikit-learn's ``validation_fraction`` in ``MLPClassifier``), so\n"
+        "        every class is in them and a seeded fit holds out the same rows;\n"
+        "        a hold-out that cannot hold every class on both sides is a\n"
+        "        ``ValueError`` naming the class counts. With a label indicator\n"
+        "        matrix, each label is split in proportion (iterative\n"
+        "        stratification, Sechidis et al. 2011), so a rare label keeps\n"
+        "        rows on both sides as far as it can."
+    ),
+    target_parameter=(
+        '    class_weight : dict, "balanced" or None, default=None\n'
+        "        Weights per class, folded into the sample weights.\n"
+    ),
+    scikeras="KerasClassifier",
+    loss=(
+        "``loss=None`` picks binary cross-entropy (two\n"
+        "        classes, or a label indicator matrix) or sparse categorical\n"
+        "        cross-entropy."
+    ),
+    history="``loss``, ``accuracy``",
+    attributes=(
+        "    classes_ : ndarray\n"
+        "        The class labels; with a label indicator matrix, the column\n"
+        "        indices ``0 .. n_labels - 1`` (as ``MLPClassifier``).\n"
+        "    n_classes_ : int\n"
+        "        Classes, or labels.\n"
+    ),
+)
 
 
 def _doc(name, title, layer):
@@ -875,10 +331,16 @@ def _doc(name, title, layer):
     ``Embedding -> {layer} (x n_layers) -> pooling -> Dense`` over padded token
     ids, trained with Keras through scikeras. Put it after a
     :class:`TextVectorizer` and a :class:`SequencePadder` in a pipeline.
-{_PARAMS_DOC}
+    ``y`` is class labels (a sigmoid or softmax output), or a 2-D label
+    indicator matrix of 0 and 1 for multilabel classification (a sigmoid
+    per label, binary cross-entropy; ``predict`` returns the indicator
+    matrix, ``score`` the subset accuracy, as in scikit-learn). A label
+    column that is constant in the training data is a ``UserWarning``.
+{_CLASSIFIER_DOC}
     See Also
     --------
     SimpleRNNClassifier, LSTMClassifier, GRUClassifier
+    SimpleRNNRegressor, LSTMRegressor, GRURegressor : The same networks for numbers.
     skrnn.reference : The same forward pass in NumPy.
 
     Examples
@@ -894,18 +356,16 @@ def _doc(name, title, layer):
     """
 
 
-class SimpleRNNClassifier(_BaseRNNClassifier):
+class SimpleRNNClassifier(_RecurrentClassifier):
     __doc__ = _doc("SimpleRNNClassifier", "Simple RNN", "SimpleRNN")
     cell_type = "simple_rnn"
-    _auto_pooling = "max"
-    _auto_learning_rate_decay = 0.75
 
 
-class LSTMClassifier(_BaseRNNClassifier):
+class LSTMClassifier(_RecurrentClassifier):
     __doc__ = _doc("LSTMClassifier", "LSTM", "LSTM")
     cell_type = "lstm"
 
 
-class GRUClassifier(_BaseRNNClassifier):
+class GRUClassifier(_RecurrentClassifier):
     __doc__ = _doc("GRUClassifier", "GRU", "GRU")
     cell_type = "gru"

@@ -2,8 +2,8 @@
 
 A library upgrade that moves a private name breaks this file and no other.
 
-- :class:`KerasClassifierCompat` adapts scikeras 0.13 to current
-  scikit-learn. scikeras 0.13.0 (its last release) predates scikit-learn
+- :class:`KerasClassifierCompat` and :class:`KerasRegressorCompat` adapt
+  scikeras 0.13 to current scikit-learn. scikeras 0.13.0 (its last release) predates scikit-learn
   1.6's tag API: ``KerasClassifier`` lists ``ClassifierMixin`` *after*
   ``BaseWrapper``, and ``BaseEstimator.__sklearn_tags__`` does not call
   ``super()``, so the classifier tags are never set. Under scikit-learn >= 1.6
@@ -12,7 +12,8 @@ A library upgrade that moves a private name breaks this file and no other.
   ``StratifiedKFold`` and makes ``scoring="roc_auc"`` fail (it needs
   ``predict_proba`` of a classifier). scikeras also still describes its tags
   through ``_more_tags``, which calls a ``BaseEstimator._more_tags`` that
-  scikit-learn 1.7 removed. The subclass mends both and changes nothing in
+  scikit-learn 1.7 removed. ``KerasRegressor`` has the same two faults
+  (``is_regressor`` is False). The subclasses mend both and change nothing in
   scikeras itself (no monkey-patching), so other code using scikeras in the
   same process is unaffected.
 - :func:`route_params` is scikeras' routing of ``fit__*``, ``predict__*``,
@@ -34,11 +35,11 @@ from contextlib import contextmanager
 import numpy as np
 from scikeras._saving_utils import pack_keras_model, unpack_keras_model
 from scikeras._utils import route_params
-from scikeras.wrappers import KerasClassifier
-from sklearn.utils import ClassifierTags
+from scikeras.wrappers import KerasClassifier, KerasRegressor
+from sklearn.utils import ClassifierTags, RegressorTags
 
 __all__ = [
-    "KerasClassifierCompat", "route_params", "release_keras_state", "seed_scope", "op_determinism_enabled",
+    "KerasClassifierCompat", "KerasRegressorCompat", "route_params", "release_keras_state", "seed_scope", "op_determinism_enabled",
     "picklable_with_frozen_layers",
 ]
 
@@ -57,6 +58,21 @@ class KerasClassifierCompat(KerasClassifier):
 
     def _more_tags(self):
         # scikeras calls super()._more_tags(), gone in scikit-learn >= 1.7.
+        return dict(self._tags)
+
+
+class KerasRegressorCompat(KerasRegressor):
+    """``scikeras.wrappers.KerasRegressor`` with scikit-learn >= 1.6 tags."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "regressor"
+        tags.regressor_tags = RegressorTags()
+        tags.target_tags.required = True
+        tags.regressor_tags.poor_score = bool(self._tags.get("poor_score", False))
+        return tags
+
+    def _more_tags(self):
         return dict(self._tags)
 
 

@@ -1,4 +1,4 @@
-"""The Keras model behind the classifiers: a pure function of its settings.
+"""The Keras model behind the estimators: a pure function of its settings.
 
 How padding is handled
 ----------------------
@@ -141,7 +141,8 @@ def build_rnn_model(
     *,
     cell,
     vocabulary_size,
-    n_classes,
+    n_outputs=1,
+    output_activation="sigmoid",
     embedding_dim=32,
     units=32,
     n_layers=1,
@@ -163,10 +164,14 @@ def build_rnn_model(
         The recurrent layer.
     vocabulary_size : int
         ``input_dim`` of the embedding (ids 0 .. vocabulary_size - 1).
-    n_classes : int
-        2 gives one sigmoid unit; more give a softmax over ``n_classes``.
+    n_outputs : int, default=1
+        Units of the output layer: 1 for binary classification (a sigmoid)
+        or one regression target, the number of classes (a softmax), of
+        labels (sigmoids) or of targets.
+    output_activation : {"sigmoid", "softmax", "linear"}, default="sigmoid"
+        The output layer's activation.
     embedding_dim, units, n_layers, bidirectional, dropout, recurrent_dropout
-        As in the classifiers. Every recurrent layer returns its sequence of
+        As in the estimators. Every recurrent layer returns its sequence of
         outputs; the readout (:class:`LengthPooling`) picks from it.
     pooling : {"last", "max", "mean"}
         Read the last state, or pool the outputs over the (non-padding) steps.
@@ -242,8 +247,7 @@ def build_rnn_model(
             x = layers.Concatenate(name=f"bidirectional_{i}")([forward, reverse(backward, f"reverse_out_{i}")])
     if not (bidirectional and pooling == "last"):
         x = read(x, f"{pooling}_pool")
-    activation, width = ("sigmoid", 1) if n_classes <= 2 else ("softmax", n_classes)
-    outputs = layers.Dense(width, activation=activation, kernel_initializer=init("GlorotUniform"), name="output")(x)
+    outputs = layers.Dense(n_outputs, activation=output_activation, kernel_initializer=init("GlorotUniform"), name="output")(x)
     model = keras.Model(inputs, outputs, name=name or f"skrnn_{cell}")
     if embeddings is not None:
         model.get_layer("embedding").embeddings.assign(embeddings)

@@ -3,9 +3,12 @@
 The estimators resolve their settings and build the Keras model; this
 module trains it. It owns:
 
-- the validation hold-out (:func:`holdout_split`): a stratified random
-  fraction seeded by ``random_state``, as scikit-learn's own early stopping
-  draws it, instead of Keras' "last rows";
+- the validation hold-out, a random fraction seeded by ``random_state`` as
+  scikit-learn's own early stopping draws it, instead of Keras' "last
+  rows": stratified by class (:func:`holdout_split`), by label for a label
+  indicator matrix (:func:`multilabel_holdout_split`, iterative
+  stratification), or plain for regression targets
+  (:func:`random_holdout_split`);
 - the learning-rate decay: the rule as a pure function
   (:func:`auto_learning_rate_decay`) and the callback that applies it;
 - the tf.distribute strategy the model is built and trained under;
@@ -33,6 +36,8 @@ __all__ = [
     "decay_callback",
     "early_stopping_callback",
     "holdout_split",
+    "multilabel_holdout_split",
+    "random_holdout_split",
     "resolve_strategy",
     "TrainingState",
     "random_state_kept",
@@ -128,10 +133,7 @@ def holdout_split(y, fraction, random_state, *, parameter="validation_split", na
     n_val = int(np.ceil(fraction * n))
     n_train = n - n_val
     described = ", ".join(f"{c!r}: {k}" for c, k in zip(classes.tolist(), counts.tolist()))
-    fix = (
-        f"raise {parameter}, pass more samples, or pass a validation set of your own "
-        "with fit(X, y, validation_data=(X_val, y_val))"
-    )
+    fix = _fix(parameter)
     if n_val < len(classes) or n_train < len(classes):
         raise ValueError(
             f"{parameter}={fraction} holds out {n_val} of {n} samples for validation and "
@@ -151,6 +153,89 @@ def holdout_split(y, fraction, random_state, *, parameter="validation_split", na
         rows, test_size=n_val, stratify=y, random_state=check_random_state(random_state)
     )
     return np.sort(train), np.sort(val)
+
+
+def _fix(parameter):
+    return (
+        f"raise {parameter}, pass more samples, or pass a validation set of your own "
+        "with fit(X, y, validation_data=(X_val, y_val))"
+    )
+
+
+def _holdout_sizes(n, fraction, parameter):
+    """``(n_train, n_val)`` of a hold-out, or a ValueError when a side would be empty."""
+    n_val = int(np.ceil(fraction * n))
+    if n - n_val < 1:
+        raise ValueError(
+            f"{parameter}={fraction} holds out {n_val} of {n} samples for validation and leaves none to "
+            f"train on; {_fix(parameter)}."
+        )
+    return n - n_val, n_val
+
+
+def random_holdout_split(n, fraction, random_state, *, parameter="validation_split"):
+    """Row indices ``(train, validation)``: a random ``fraction`` of ``n`` rows.
+
+    The hold-out for regression targets, as scikit-learn's
+    ``MLPRegressor`` draws its ``validation_fraction``: ``ceil(fraction *
+    n)`` rows drawn with ``train_test_split``, reproducible with an
+    integer ``random_state``.
+    """
+    _, n_val = _holdout_sizes(n, fraction, parameter)
+    train, val = train_test_split(np.arange(n), test_size=n_val, random_state=check_random_state(random_state))
+    return np.sort(train), np.sort(val)
+
+
+def multilabel_holdout_split(Y, fraction, random_state, *, parameter="validation_split"):
+    """Row indices ``(train, validation)`` of a label indicator matrix, stratified label by label.
+
+    Iterative stratification (Sechidis, Tsoumakas and Vlahavas, "On the
+    stratification of multi-label data", ECML PKDD 2011), for two subsets
+    of sizes ``1 - fraction`` and ``fraction``: the label with the fewest
+    rows left is dealt out first, each of its rows to the subset that
+    still wants the most of that label (then the most rows), so every
+    label's positives are split in proportion as far as whole rows allow,
+    and a rare label is not left out of the training side. Rows without
+    labels fill the subsets up to their sizes. Ties are broken at random,
+    reproducibly with an integer ``random_state``. The validation part
+    holds about ``fraction * n`` rows.
+    """
+    Y = np.asarray(Y) > 0.5
+    n = len(Y)
+    _holdout_sizes(n, fraction, parameter)
+    rng = check_random_state(random_state)
+    ratios = np.array([1.0 - fraction, fraction])
+    wanted_rows = n * ratios
+    wanted_labels = ratios[:, None] * Y.sum(axis=0)[None, :]  # (subset, label)
+    subset = np.full(n, -1)
+
+    def pick(wants, then):
+        best = np.flatnonzero(wants == wants.max())
+        if best.size > 1:
+            best = best[then[best] == then[best].max()]
+        return int(best[0] if best.size == 1 else rng.choice(best))
+
+    while True:
+        left = Y[subset < 0].sum(axis=0)
+        if not left.any():
+            break
+        label = int(np.flatnonzero(left == left[left > 0].min())[0])
+        rows = np.flatnonzero((subset < 0) & Y[:, label])
+        for row in rng.permutation(rows):
+            j = pick(wanted_labels[:, label], wanted_rows)
+            subset[row] = j
+            wanted_labels[j] -= Y[row]
+            wanted_rows[j] -= 1
+    for row in rng.permutation(np.flatnonzero(subset < 0)):
+        j = pick(wanted_rows, wanted_rows)
+        subset[row] = j
+        wanted_rows[j] -= 1
+    if not (subset == 1).any():
+        raise ValueError(
+            f"{parameter}={fraction} of {n} samples leaves no row for validation once every label is "
+            f"split in proportion; {_fix(parameter)}."
+        )
+    return np.flatnonzero(subset == 0), np.flatnonzero(subset == 1)
 
 
 def resolve_strategy(strategy):

@@ -58,7 +58,7 @@ def test_packed_model_computes_what_keras_masking_computes(cell, pooling, layout
     n_layers, bidirectional = layout
     settings = dict(vocabulary_size=30, embedding_dim=4, units=3, n_layers=n_layers, bidirectional=bidirectional,
                     pooling=pooling, mask_padding=mask_padding)
-    ours = build_rnn_model(cell=cell, n_classes=2, seed=0, **settings)
+    ours = build_rnn_model(cell=cell, seed=0, **settings)
     reference, parts = keras_masked_model(cell, **settings)
     for name, layer in parts.items():
         weights = [w * 3 for w in ours.get_layer(name).get_weights()]  # larger weights: outputs far from 0.5
@@ -103,8 +103,8 @@ def test_length_pooling_rejects_an_unknown_mode():
 
 
 def test_packed_model_round_trips_through_keras_saving(tmp_path):
-    model = build_rnn_model(cell="gru", vocabulary_size=20, n_classes=3, embedding_dim=4, units=3,
-                            bidirectional=True, pooling="max", seed=0)
+    model = build_rnn_model(cell="gru", vocabulary_size=20, n_outputs=3, output_activation="softmax",
+                            embedding_dim=4, units=3, bidirectional=True, pooling="max", seed=0)
     X = np.array([[0, 0, 3, 4], [5, 6, 7, 8]], dtype="int32")
     path = tmp_path / "model.keras"
     model.save(path)
@@ -119,7 +119,7 @@ def test_packed_model_has_the_gradients_of_keras_masking(cell, pooling):
 
     settings = dict(vocabulary_size=30, embedding_dim=4, units=3, n_layers=2, bidirectional=True, pooling=pooling,
                     mask_padding=True)
-    ours = build_rnn_model(cell=cell, n_classes=2, seed=0, **settings)
+    ours = build_rnn_model(cell=cell, seed=0, **settings)
     reference, parts = keras_masked_model(cell, **settings)
     for name, layer in parts.items():
         layer.set_weights(ours.get_layer(name).get_weights())
