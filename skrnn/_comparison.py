@@ -15,7 +15,9 @@ and the report); this module owns how a comparison is carried out:
   by a logistic regression on their log-probabilities, whose weights are
   learnt on a held-out part of the training rows only;
 - :func:`summarize` turns the runs into the per-model figures and the
-  comparisons against the strongest TF-IDF baseline.
+  comparisons against the strongest TF-IDF baseline;
+  :func:`summarize_ratings` does the same for rating regressors (RMSE,
+  MAE, R² and the rating's sentiment side).
 """
 
 from __future__ import annotations
@@ -30,9 +32,13 @@ from pathlib import Path
 import numpy as np
 
 __all__ = [
-    "Split", "load_splits", "RunStore", "fit_and_predict", "blend", "summarize", "fingerprint", "reset_peak_rss",
-    "peak_rss_mib",
+    "Split", "load_splits", "RunStore", "fit_and_predict", "blend", "summarize", "summarize_ratings", "fingerprint",
+    "reset_peak_rss", "peak_rss_mib", "RATING_MIDPOINT",
 ]
+
+#: IMDB's ratings are 1-4 (negative) and 7-10 (positive): a rating's side of
+#: this midpoint is its sentiment.
+RATING_MIDPOINT = 5.5
 
 
 @dataclass
@@ -46,8 +52,10 @@ class Split:
 
 
 def load_splits(data=None, *, test=None, test_size=0.2, cv=None, sample=None, random_state=0,
-                text_column="text", label_column="label", encoding="utf-8"):
+                text_column="text", label_column="label", encoding="utf-8", target="label"):
     """The splits to compare on, and a description of the data.
+
+    ``target="rating"`` gives IMDB's star ratings as ``y`` (IMDB only).
 
     Returns
     -------
@@ -63,9 +71,13 @@ def load_splits(data=None, *, test=None, test_size=0.2, cv=None, sample=None, ra
         if test is not None or cv is not None:
             raise ValueError("--test and --cv are for your own data; IMDB comes with its own test split.")
         X_train, y_train, X_test, y_test = load_imdb_sample(sample, data_home=data, random_state=random_state,
-                                                            verbose=True)
+                                                            verbose=True, target=target)
+        rated = " (their star ratings, 1-4 and 7-10)" if target == "rating" else ""
         return [Split(X_train, y_train, X_test, y_test)], (
-            f"IMDB: {len(X_train):,} training and {len(X_test):,} test reviews")
+            f"IMDB: {len(X_train):,} training and {len(X_test):,} test reviews{rated}")
+    if target == "rating":
+        raise ValueError(f"--target rating reads IMDB's star ratings, but {data} is not IMDB; compare "
+                         "classifiers on your own labels with the default --target label.")
     options = dict(text_column=text_column, label_column=label_column, encoding=encoding)
     train = load_text_dataset(data, **options)
     X, y = train.data, train.target
@@ -207,8 +219,9 @@ def peak_rss_mib():
 def fit_and_predict(model, split):
     """Fit on the split's training rows, predict its test rows; with the costs.
 
-    Returns a JSON-ready record: ``pred`` (labels), ``proba`` (per class, in
-    ``classes``' order), ``classes``, ``fit_seconds``, ``predict_seconds``,
+    Returns a JSON-ready record: ``pred`` (labels, or a regressor's
+    numbers), ``proba`` (per class, in ``classes``' order; not for a
+    regressor), ``classes``, ``fit_seconds``, ``predict_seconds``,
     ``peak_rss_mib`` (the process's peak resident memory during this fit and
     prediction, TensorFlow and the loaded data included; None where the
     peak cannot be reset) and the classifier's ``history`` if it has one.
@@ -217,15 +230,20 @@ def fit_and_predict(model, split):
     start = time.perf_counter()
     model.fit(split.X_train, split.y_train)
     fit_seconds = time.perf_counter() - start
+    from sklearn.base import is_regressor
+
     start = time.perf_counter()
-    proba = model.predict_proba(split.X_test)
+    if is_regressor(model):
+        figures = {"pred": np.round(np.asarray(model.predict(split.X_test), dtype=float), 6).tolist()}
+    else:
+        proba = model.predict_proba(split.X_test)
+        classes = model.classes_
+        figures = {"pred": classes[np.argmax(proba, axis=1)].tolist(), "proba": np.round(proba, 6).tolist(),
+                   "classes": classes.tolist()}
     predict_seconds = time.perf_counter() - start
-    classes = model.classes_
     final = model[-1] if hasattr(model, "steps") else model
     return {
-        "pred": classes[np.argmax(proba, axis=1)].tolist(),
-        "proba": np.round(proba, 6).tolist(),
-        "classes": classes.tolist(),
+        **figures,
         "fit_seconds": fit_seconds,
         "predict_seconds": predict_seconds,
         "peak_rss_mib": peak_rss_mib() if measured else None,
@@ -352,6 +370,82 @@ def summarize(all_runs, splits, baseline_names):
             p_value = max(p_value, p_t)
         comparison["verdict"] = verdict(name, baseline, diff, low, high, p_value)
         figures[name]["vs_baseline"] = comparison
+    return figures, baseline
+
+
+def _costs(runs):
+    flat = [r for seed_runs in runs for r in seed_runs]
+    peaks = [r["peak_rss_mib"] for r in flat if r["peak_rss_mib"] is not None]
+    return {
+        "fit_seconds": float(np.mean([r["fit_seconds"] for r in flat])),
+        "predict_seconds": float(np.mean([r["predict_seconds"] for r in flat])),
+        "peak_rss_mib": max(peaks) if peaks else None,
+    }
+
+
+def _rating_predictions(runs):
+    """Each seed's predictions over all folds, concatenated."""
+    return [np.concatenate([np.asarray(r["pred"], dtype=float) for r in seed_runs]) for seed_runs in runs]
+
+
+def summarize_ratings(all_runs, splits, baseline_names):
+    """Per-model rating figures and each model's comparison with the TF-IDF baseline of lowest RMSE.
+
+    Per seed: RMSE, MAE and R² of the predicted ratings, and the sentiment
+    accuracy of their side of :data:`RATING_MIDPOINT`. Against the
+    baseline, on the same test rows, with the seeds' squared errors (and
+    right sides) averaged per row: the RMSE difference with its paired
+    bootstrap 95% interval (``scipy.stats.bootstrap``, test rows
+    resampled) and the paired t-test of the per-row squared errors
+    (``scipy.stats.ttest_rel``; with independent rows, the Diebold-Mariano
+    test of equal accuracy), the sentiment accuracy difference with its
+    bootstrap interval, and the verdict in words. Returns
+    ``(figures, baseline)``.
+    """
+    from scipy.stats import bootstrap, ttest_rel
+    from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
+
+    from ._stats import bootstrap_difference, verdict
+
+    y = np.concatenate([np.asarray(s.y_test, dtype=float) for s in splits])
+    side = y > RATING_MIDPOINT
+    figures = {}
+    for name, runs in all_runs.items():
+        preds = _rating_predictions(runs)
+        figures[name] = {
+            "rmse": [float(np.sqrt(mean_squared_error(y, p))) for p in preds],
+            "mae": [float(mean_absolute_error(y, p)) for p in preds],
+            "r2": [float(r2_score(y, p)) for p in preds],
+            "sign_accuracy": [float(np.mean((p > RATING_MIDPOINT) == side)) for p in preds],
+            **_costs(runs),
+        }
+    baseline = min(baseline_names, key=lambda n: np.mean(figures[n]["rmse"]))
+
+    def per_row(name):
+        preds = _rating_predictions(all_runs[name])
+        return (np.mean([(p - y) ** 2 for p in preds], axis=0),
+                np.mean([(p > RATING_MIDPOINT) == side for p in preds], axis=0))
+
+    base_squared, base_right = per_row(baseline)
+    for name in all_runs:
+        if name == baseline:
+            continue
+        squared, right = per_row(name)
+        difference = float(np.sqrt(squared.mean()) - np.sqrt(base_squared.mean()))
+        result = bootstrap(
+            (squared, base_squared), lambda a, b, axis=-1: np.sqrt(a.mean(axis=axis)) - np.sqrt(b.mean(axis=axis)),
+            paired=True, vectorized=True, n_resamples=2000, batch=200, confidence_level=0.95, method="percentile",
+            random_state=np.random.default_rng(0),
+        )
+        low, high = (float(v) for v in result.confidence_interval)
+        p_value = float(ttest_rel(squared, base_squared).pvalue)
+        sign_difference, sign_low, sign_high = bootstrap_difference(right, base_right)
+        figures[name]["vs_baseline"] = {
+            "rmse_difference": difference, "low": low, "high": high, "t_test_p": p_value,
+            "sign_difference": sign_difference, "sign_low": sign_low, "sign_high": sign_high,
+            "verdict": verdict(name, baseline, difference, low, high, p_value, scale=1, unit="RMSE", digits=3,
+                               higher_is_better=False),
+        }
     return figures, baseline
 
 

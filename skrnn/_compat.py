@@ -39,8 +39,8 @@ from scikeras.wrappers import KerasClassifier, KerasRegressor
 from sklearn.utils import ClassifierTags, RegressorTags
 
 __all__ = [
-    "KerasClassifierCompat", "KerasRegressorCompat", "route_params", "release_keras_state", "seed_scope", "op_determinism_enabled",
-    "picklable_with_frozen_layers",
+    "KerasClassifierCompat", "KerasRegressorCompat", "route_params", "release_keras_state", "seed_scope",
+    "op_determinism_enabled", "picklable_with_frozen_layers",
 ]
 
 

@@ -247,7 +247,9 @@ def build_rnn_model(
             x = layers.Concatenate(name=f"bidirectional_{i}")([forward, reverse(backward, f"reverse_out_{i}")])
     if not (bidirectional and pooling == "last"):
         x = read(x, f"{pooling}_pool")
-    outputs = layers.Dense(n_outputs, activation=output_activation, kernel_initializer=init("GlorotUniform"), name="output")(x)
+    outputs = layers.Dense(
+        n_outputs, activation=output_activation, kernel_initializer=init("GlorotUniform"), name="output"
+    )(x)
     model = keras.Model(inputs, outputs, name=name or f"skrnn_{cell}")
     if embeddings is not None:
         model.get_layer("embedding").embeddings.assign(embeddings)

@@ -19,8 +19,9 @@ def plot_history(history, path, *, title=""):
     plt = _pyplot()
     from matplotlib.ticker import MaxNLocator
 
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
-    for ax, metric in zip(axes, ("accuracy", "loss")):
+    metrics = [m for m in ("accuracy", "loss") if history.get(m) or history.get(f"val_{m}")]
+    fig, axes = plt.subplots(1, len(metrics), figsize=(5 * len(metrics), 4), squeeze=False)
+    for ax, metric in zip(axes[0], metrics):
         for key, style, label in ((metric, "o-", "training"), (f"val_{metric}", "s--", "validation")):
             values = history.get(key)
             if values:
@@ -87,3 +88,34 @@ def plot_roc(y_positive, scores, path):
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
+
+
+def plot_ratings(y_true, predictions, path):
+    """Predicted against true rating: per true rating, each model's predictions as a box (1-10 scale)."""
+    plt = _pyplot()
+
+    y_true = np.asarray(y_true, dtype=float)
+    ratings = np.unique(y_true)
+    names = list(predictions)
+    fig, ax = plt.subplots(figsize=(max(6, 1.1 * len(ratings) * len(names)), 4.5))
+    width = 0.8 / len(names)
+    for k, name in enumerate(names):
+        pred = np.asarray(predictions[name], dtype=float)
+        positions = np.arange(len(ratings)) + (k - (len(names) - 1) / 2) * width
+        boxes = ax.boxplot([pred[y_true == r] for r in ratings], positions=positions, widths=width * 0.9,
+                           showfliers=False, patch_artist=True)
+        for patch in boxes["boxes"]:
+            patch.set_facecolor(f"C{k}")
+            patch.set_alpha(0.6)
+        ax.plot([], [], "s", color=f"C{k}", label=name)
+    ax.plot(np.arange(len(ratings)), ratings, "k_", markersize=18, label="true rating")
+    ax.set_xticks(np.arange(len(ratings)), [f"{r:g}" for r in ratings])
+    ax.set_xlabel("true rating")
+    ax.set_ylabel("predicted rating")
+    ax.set_title("Predicted ratings per true rating (boxes: quartiles, whiskers: 1.5 IQR)")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+

@@ -142,20 +142,26 @@ def corrected_resampled_ttest(scores_a, scores_b, *, n_train, n_test):
     return float(t), float(2 * student.sf(abs(t), df=k - 1))
 
 
-def verdict(name, baseline, difference, low, high, p_value, *, alpha=0.05):
+def verdict(name, baseline, difference, low, high, p_value, *, alpha=0.05, scale=100, unit="points", digits=2,
+            higher_is_better=True):
     """Say in one sentence whether ``name`` is better than, worse than or level with ``baseline``.
 
-    Significant when the interval excludes 0 and ``p_value < alpha``.
+    Significant when the interval excludes 0 and ``p_value < alpha``. The
+    difference is shown times ``scale``, in ``unit``, with ``digits`` decimals: accuracy in points by
+    default; ``higher_is_better=False`` for an error such as RMSE.
 
     >>> verdict("lstm", "tfidf", 0.02, 0.01, 0.03, 0.001)
     'lstm is significantly better than tfidf (+2.00 points, 95% interval +1.00 to +3.00, p = 0.001).'
+    >>> verdict("lstm", "ridge", -0.1, -0.15, -0.05, 0.001, scale=1, unit="RMSE", digits=3, higher_is_better=False)
+    'lstm is significantly better than ridge (-0.100 RMSE, 95% interval -0.150 to -0.050, p = 0.001).'
     """
     figures = (
-        f"({100 * difference:+.2f} points, {100 * (1 - alpha):.0f}% interval {100 * low:+.2f} to "
-        f"{100 * high:+.2f}, p = {p_value:.3g})"
+        f"({scale * difference:+.{digits}f} {unit}, {100 * (1 - alpha):.0f}% interval {scale * low:+.{digits}f} to "
+        f"{scale * high:+.{digits}f}, p = {p_value:.3g})"
     )
+    above, below = ("better", "worse") if higher_is_better else ("worse", "better")
     if p_value < alpha and low > 0:
-        return f"{name} is significantly better than {baseline} {figures}."
+        return f"{name} is significantly {above} than {baseline} {figures}."
     if p_value < alpha and high < 0:
-        return f"{name} is significantly worse than {baseline} {figures}."
+        return f"{name} is significantly {below} than {baseline} {figures}."
     return f"{name} and {baseline} are not distinguishable at {100 * alpha:.0f}% {figures}."

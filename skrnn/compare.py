@@ -1,7 +1,9 @@
 """``skrnn compare``: RNN pipelines against TF-IDF baselines on IMDB.
 
 :func:`run_comparison` is the library form; ``skrnn compare`` (see
-``skrnn._cli``) is the command line around it.
+``skrnn._cli``) is the command line around it. It compares classifiers on
+labels (:data:`MODELS`), or, with ``target="rating"``, regressors on IMDB's
+star ratings against TF-IDF + Ridge (:data:`RATING_MODELS`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from ._stats import bootstrap_difference, corrected_resampled_ttest, mcnemar_tes
 __all__ = [
     "MODELS",
     "DEFAULT_MODELS",
+    "RATING_MODELS",
+    "DEFAULT_RATING_MODELS",
+    "RatingComparisonResult",
     "ModelSpec",
     "check_model_names",
     "make_model",
@@ -57,7 +62,8 @@ class ModelSpec:
         One line for reports and ``--help``.
     kind : {"tfidf", "rnn"}
         A TF-IDF baseline or a recurrent pipeline (which trains for epochs
-        and reports a history).
+        and reports a history). In :data:`RATING_MODELS` they are
+        regressors.
     build : callable
         ``build(epochs=..., max_features=..., maxlen=..., random_state=...,
         callbacks=..., validation_split=...)`` -> an unfitted ``Pipeline``;
@@ -83,7 +89,25 @@ def _tfidf(ngram_range, C):
     return build
 
 
-def _rnn(classifier, *, bidirectional=False, bigrams=False):
+def _ridge(ngram_range):
+    def build(**_):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import RidgeCV
+        from sklearn.pipeline import make_pipeline
+
+        return make_pipeline(
+            TfidfVectorizer(ngram_range=ngram_range, min_df=2, sublinear_tf=True),
+            RidgeCV(alphas=RIDGE_ALPHAS),
+        )
+
+    return build
+
+
+#: The penalties RidgeCV chooses from (by efficient leave-one-out on the training rows).
+RIDGE_ALPHAS = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
+
+
+def _rnn(estimator, *, bidirectional=False, bigrams=False):
     def build(*, epochs=5, max_features=10000, maxlen=500, random_state=0, callbacks=None, validation_split=0.1):
         from sklearn.pipeline import make_pipeline
 
@@ -100,7 +124,7 @@ def _rnn(classifier, *, bidirectional=False, bigrams=False):
         return make_pipeline(
             vectorizer,
             skrnn.SequencePadder(maxlen=maxlen),
-            getattr(skrnn, classifier)(
+            getattr(skrnn, estimator)(
                 epochs=epochs, validation_split=validation_split, random_state=random_state,
                 callbacks=callbacks, **extra,
             ),
@@ -128,14 +152,44 @@ MODELS = {
 }
 DEFAULT_MODELS = ("tfidf-unigram", "tfidf-bigram", "simple_rnn", "lstm", "lstm-bigrams")
 
+#: Every model ``skrnn compare --target rating`` can train, by name: regressors of the star rating.
+RATING_MODELS = {
+    "tfidf-ridge-unigram": ModelSpec(
+        "TF-IDF (unigrams, min_df=2, sublinear tf) + RidgeCV", "tfidf", _ridge((1, 1))),
+    "tfidf-ridge": ModelSpec(
+        "TF-IDF (1-2-grams, min_df=2, sublinear tf) + RidgeCV", "tfidf", _ridge((1, 2))),
+    "simple_rnn": ModelSpec(
+        "TextVectorizer -> SequencePadder -> SimpleRNNRegressor", "rnn", _rnn("SimpleRNNRegressor")),
+    "lstm": ModelSpec("TextVectorizer -> SequencePadder -> LSTMRegressor", "rnn", _rnn("LSTMRegressor")),
+    "gru": ModelSpec("TextVectorizer -> SequencePadder -> GRURegressor", "rnn", _rnn("GRURegressor")),
+    "bilstm": ModelSpec(
+        "TextVectorizer -> SequencePadder -> LSTMRegressor(bidirectional=True)", "rnn",
+        _rnn("LSTMRegressor", bidirectional=True)),
+    "lstm-bigrams": ModelSpec(
+        "TextVectorizer(ngram_range=(1, 2)) -> SequencePadder -> LSTMRegressor "
+        "(words and bigrams: 6x the vocabulary, 2x maxlen)", "rnn", _rnn("LSTMRegressor", bigrams=True)),
+}
+DEFAULT_RATING_MODELS = ("tfidf-ridge", "lstm", "lstm-bigrams")
 
-def check_model_names(names):
+#: The registry and default models of each ``target``.
+_REGISTRIES = {"label": (MODELS, DEFAULT_MODELS), "rating": (RATING_MODELS, DEFAULT_RATING_MODELS)}
+
+
+def _registry(target):
+    if target not in _REGISTRIES:
+        raise ValueError(f"target must be 'label' or 'rating', got {target!r}.")
+    return _REGISTRIES[target][0]
+
+
+def check_model_names(names, target="label"):
     """Return ``names`` as a list, or raise ``ValueError`` naming the unknown ones.
 
     Parameters
     ----------
     names : iterable of str
-        Model names, each a key of :data:`MODELS`.
+        Model names, each a key of :data:`MODELS` (or of
+        :data:`RATING_MODELS` with ``target="rating"``).
+    target : {"label", "rating"}, default="label"
 
     Returns
     -------
@@ -146,22 +200,27 @@ def check_model_names(names):
     >>> check_model_names(["lstm", "tfidf-bigram"])
     ['lstm', 'tfidf-bigram']
     """
+    registry = _registry(target)
     names = list(names)
-    unknown = [name for name in names if name not in MODELS]
+    unknown = [name for name in names if name not in registry]
     if unknown or not names:
         raise ValueError(
-            f"unknown model(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(MODELS)}"
+            f"unknown model(s) {', '.join(unknown) or '(none)'}"
+            + (f" for --target {target}" if target != "label" else "")
+            + f"; choose from {', '.join(registry)}"
         )
     return names
 
 
-def make_model(name, **settings):
+def make_model(name, target="label", **settings):
     """Build the pipeline ``skrnn compare`` trains under ``name``.
 
     Parameters
     ----------
     name : str
-        A key of :data:`MODELS`.
+        A key of :data:`MODELS` (or of :data:`RATING_MODELS`).
+    target : {"label", "rating"}, default="label"
+        Which registry ``name`` is from.
     **settings
         ``epochs``, ``max_features``, ``maxlen``, ``random_state``,
         ``callbacks``, ``validation_split`` (recurrent models only).
@@ -171,8 +230,8 @@ def make_model(name, **settings):
     pipeline : sklearn.pipeline.Pipeline
         Unfitted.
     """
-    (name,) = check_model_names([name])
-    return MODELS[name].build(**settings)
+    (name,) = check_model_names([name], target)
+    return _registry(target)[name].build(**settings)
 
 
 def timed(fn):
@@ -256,6 +315,62 @@ class ComparisonResult:
         return [m.vs_baseline["verdict"] for m in self.models if m.vs_baseline]
 
 
+@dataclass
+class RatingModelResult:
+    """One rating model's figures: one value per seed of each metric; ``vs_baseline`` as in the table."""
+
+    name: str
+    description: str
+    kind: str
+    rmse: list
+    mae: list
+    r2: list
+    sign_accuracy: list
+    fit_seconds: float
+    predict_seconds: float
+    peak_rss_mib: float | None
+    trainable_params: int | None
+    vs_baseline: dict | None = None
+    history: dict = field(default_factory=dict)
+
+
+@dataclass
+class RatingComparisonResult:
+    """What ``skrnn compare --target rating`` measured; ``table()`` is the Markdown table."""
+
+    settings: dict
+    versions: dict
+    data: str
+    n_train: int
+    n_test: int
+    baseline: str
+    models: list
+
+    def table(self):
+        """The results as a Markdown table: mean ± standard deviation over seeds."""
+        head = ["model", "RMSE", "MAE", "R²", "sentiment accuracy", f"RMSE vs {self.baseline} (95% CI)",
+                "t-test p", "sentiment vs baseline (95% CI)", "fit s", "predict s", "peak MiB"]
+        lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
+        for m in self.models:
+            cells = [m.name, _spread(m.rmse), _spread(m.mae), _spread(m.r2), _spread(m.sign_accuracy)]
+            vs = m.vs_baseline
+            if vs is None:
+                cells += ["(baseline)", "-", "-"]
+            else:
+                cells += [f"{vs['rmse_difference']:+.3f} ({vs['low']:+.3f} to {vs['high']:+.3f})",
+                          f"{vs['t_test_p']:.3g}",
+                          f"{100 * vs['sign_difference']:+.2f} ({100 * vs['sign_low']:+.2f} to "
+                          f"{100 * vs['sign_high']:+.2f})"]
+            cells += [f"{m.fit_seconds:.1f}", f"{m.predict_seconds:.1f}",
+                      "-" if m.peak_rss_mib is None else f"{m.peak_rss_mib:,.0f}"]
+            lines.append("| " + " | ".join(cells) + " |")
+        return "\n".join(lines)
+
+    def verdicts(self):
+        """One sentence per model against the baseline, on RMSE."""
+        return [m.vs_baseline["verdict"] for m in self.models if m.vs_baseline]
+
+
 def _spread(values):
     values = np.asarray(values, dtype=float)
     if values.size == 1:
@@ -311,7 +426,8 @@ def run_comparison(
     test_size=0.2,
     cv=None,
     seeds=1,
-    models=DEFAULT_MODELS,
+    models=None,
+    target="label",
     epochs=5,
     max_features=10000,
     maxlen=500,
@@ -345,8 +461,15 @@ def run_comparison(
         Train each recurrent model this many times (``random_state``,
         ``random_state + 1``, ...); the report gives mean ± standard
         deviation.
-    models : sequence of str
-        Names from :data:`MODELS`; at least one TF-IDF baseline.
+    models : sequence of str, default=None
+        Names from :data:`MODELS` (:data:`RATING_MODELS` with
+        ``target="rating"``); at least one TF-IDF baseline. ``None`` is
+        :data:`DEFAULT_MODELS` (:data:`DEFAULT_RATING_MODELS`).
+    target : {"label", "rating"}, default="label"
+        Classify the labels, or, on IMDB, predict each review's star rating
+        (1-4 and 7-10) with regressors against TF-IDF + Ridge: RMSE, MAE,
+        R² and the accuracy of the rating's side of 5.5 as sentiment, with
+        the same seeds and uncertainty (:class:`RatingComparisonResult`).
     epochs, max_features, maxlen : int
         RNN training epochs, vocabulary size and padded length (bigram
         models: ``BIGRAM_VOCABULARY_FACTOR`` times the vocabulary and twice
@@ -375,61 +498,36 @@ def run_comparison(
 
     Returns
     -------
-    result : ComparisonResult
+    result : ComparisonResult or RatingComparisonResult
     """
-    from ._comparison import RunStore, blend, disagreement, fingerprint, fit_and_predict, load_splits, summarize
+    from ._comparison import RunStore, blend, disagreement, fingerprint, load_splits, summarize
     from ._progress import Progress
 
-    models = check_model_names(models)
-    baselines = [m for m in models if MODELS[m].kind == "tfidf"]
+    registry = _registry(target)
+    models = check_model_names(_REGISTRIES[target][1] if models is None else models, target)
+    baselines = [m for m in models if registry[m].kind == "tfidf"]
     if not baselines:
-        raise ValueError("the comparison needs at least one TF-IDF baseline among --models (e.g. tfidf-bigram).")
+        example = "tfidf-ridge" if target == "rating" else "tfidf-bigram"
+        raise ValueError(f"the comparison needs at least one TF-IDF baseline among --models (e.g. {example}).")
     progress = progress or Progress()
     out = Path(out)
     splits, described = load_splits(
         data, test=test, test_size=test_size, cv=cv, sample=sample, random_state=random_state,
-        text_column=text_column, label_column=label_column, encoding=encoding,
+        text_column=text_column, label_column=label_column, encoding=encoding, target=target,
     )
     progress.line(described + ".")
     settings = {"data": str(data) if data is not None else None, "test": str(test) if test is not None else None,
-                "test_size": test_size, "cv": cv, "seeds": seeds, "models": list(models), "epochs": epochs,
-                "max_features": max_features, "maxlen": maxlen, "sample": sample, "random_state": random_state}
+                "test_size": test_size, "cv": cv, "seeds": seeds, "models": list(models), "target": target,
+                "epochs": epochs, "max_features": max_features, "maxlen": maxlen, "sample": sample,
+                "random_state": random_state}
     # Runs are named by model, seed and fold, so adding models or seeds reuses the finished ones.
     run_settings = {k: v for k, v in settings.items() if k not in ("models", "seeds")}
     key = fingerprint(splits, {**run_settings, "skrnn": _versions()["skrnn"]})
     store = RunStore(out, key, resume=resume)
-    jobs = [(name, seed, fold) for name in models
-            for seed in range(seeds if MODELS[name].kind == "rnn" else 1) for fold in range(len(splits))]
-    all_runs = {name: [[None] * len(splits) for _ in range(seeds if MODELS[name].kind == "rnn" else 1)]
-                for name in models}
-    spent = []
-    for i, (name, seed, fold) in enumerate(jobs):
-        run_name = f"{name}-seed{seed}-fold{fold}"
-        record = store.get(run_name)
-        where = f"{name}, seed {random_state + seed}, fold {fold + 1}/{len(splits)}"
-        if record is not None:
-            progress.line(f"[{i + 1}/{len(jobs)}] {where}: stored, skipped")
-        else:
-            eta = _eta(spent, jobs[i:])
-            progress.line(f"[{i + 1}/{len(jobs)}] {where}: fitting ({MODELS[name].description})"
-                          + (f"; ETA {_clock(eta)}" if eta is not None else ""))
-            rnn = MODELS[name].kind == "rnn"
-            callbacks = [progress.keras_callback(name, epochs)] if rnn else None
-            pipeline = make_model(name, epochs=epochs, max_features=max_features, maxlen=maxlen,
-                                  random_state=random_state + seed, callbacks=callbacks)
-            start = time.perf_counter()
-            record = fit_and_predict(pipeline, splits[fold])
-            record["trainable_params"] = _trainable_params(pipeline)
-            spent.append((name, time.perf_counter() - start))
-            if seed == 0 and fold == 0:  # kept for the report's explanations
-                if rnn:
-                    pipeline[-1].set_params(callbacks=None)  # the progress callback is not part of the model
-                store.put_model(run_name, pipeline)
-            store.put(run_name, record)
-            right = np.asarray(record["pred"], dtype=object) == splits[fold].y_test.astype(object)
-            progress.line(f"[{i + 1}/{len(jobs)}] {where}: accuracy {right.mean():.4f}, "
-                          f"fit {record['fit_seconds']:.1f} s, elapsed {_clock(progress.elapsed())}")
-        all_runs[name][seed][fold] = record
+    all_runs = _train_runs(registry, target, models, splits, store, progress, seeds=seeds, epochs=epochs,
+                           max_features=max_features, maxlen=maxlen, random_state=random_state)
+    if target == "rating":
+        return _finish_rating_comparison(all_runs, splits, baselines, settings, described, out, progress)
 
     figures, baseline = summarize(all_runs, splits, baselines)
     rnn_names = [m for m in models if MODELS[m].kind == "rnn"]
@@ -486,6 +584,130 @@ def run_comparison(
     write_report(comparison, out, all_runs, splits)
     progress.line(f"Report written to {out}/")
     return comparison
+
+
+def _train_runs(registry, target, models, splits, store, progress, *, seeds, epochs, max_features, maxlen,
+                random_state):
+    """Train (or take from ``store``) every (model, seed, fold) run; ``{name: [[record per fold] per seed]}``."""
+    from ._comparison import fit_and_predict
+
+    n_seeds = {name: seeds if registry[name].kind == "rnn" else 1 for name in models}
+    jobs = [(name, seed, fold) for name in models for seed in range(n_seeds[name]) for fold in range(len(splits))]
+    all_runs = {name: [[None] * len(splits) for _ in range(n_seeds[name])] for name in models}
+    spent = []
+    for i, (name, seed, fold) in enumerate(jobs):
+        run_name = f"{name}-seed{seed}-fold{fold}"
+        record = store.get(run_name)
+        where = f"{name}, seed {random_state + seed}, fold {fold + 1}/{len(splits)}"
+        if record is not None:
+            progress.line(f"[{i + 1}/{len(jobs)}] {where}: stored, skipped")
+        else:
+            eta = _eta(spent, jobs[i:])
+            progress.line(f"[{i + 1}/{len(jobs)}] {where}: fitting ({registry[name].description})"
+                          + (f"; ETA {_clock(eta)}" if eta is not None else ""))
+            rnn = registry[name].kind == "rnn"
+            callbacks = [progress.keras_callback(name, epochs)] if rnn else None
+            pipeline = make_model(name, target, epochs=epochs, max_features=max_features, maxlen=maxlen,
+                                  random_state=random_state + seed, callbacks=callbacks)
+            start = time.perf_counter()
+            record = fit_and_predict(pipeline, splits[fold])
+            record["trainable_params"] = _trainable_params(pipeline)
+            spent.append((name, time.perf_counter() - start))
+            if seed == 0 and fold == 0 and target == "label":  # kept for the report's explanations
+                if rnn:
+                    pipeline[-1].set_params(callbacks=None)  # the progress callback is not part of the model
+                store.put_model(run_name, pipeline)
+            store.put(run_name, record)
+            truth, pred = splits[fold].y_test, np.asarray(record["pred"], dtype=object)
+            score = (f"RMSE {np.sqrt(np.mean((pred.astype(float) - truth) ** 2)):.4f}" if target == "rating"
+                     else f"accuracy {np.mean(pred == truth.astype(object)):.4f}")
+            progress.line(f"[{i + 1}/{len(jobs)}] {where}: {score}, "
+                          f"fit {record['fit_seconds']:.1f} s, elapsed {_clock(progress.elapsed())}")
+        all_runs[name][seed][fold] = record
+    return all_runs
+
+
+def _finish_rating_comparison(all_runs, splits, baselines, settings, described, out, progress):
+    """The rating figures, the result and its report."""
+    from ._comparison import summarize_ratings
+
+    figures, baseline = summarize_ratings(all_runs, splits, baselines)
+    results = []
+    for name, runs in all_runs.items():
+        fig, first = figures[name], runs[0][0]
+        results.append(RatingModelResult(
+            name=name, description=RATING_MODELS[name].description, kind=RATING_MODELS[name].kind,
+            rmse=fig["rmse"], mae=fig["mae"], r2=fig["r2"], sign_accuracy=fig["sign_accuracy"],
+            fit_seconds=fig["fit_seconds"], predict_seconds=fig["predict_seconds"],
+            peak_rss_mib=fig["peak_rss_mib"], trainable_params=first.get("trainable_params"),
+            vs_baseline=fig.get("vs_baseline"), history=first.get("history", {}),
+        ))
+    comparison = RatingComparisonResult(
+        settings=settings, versions=_versions(), data=described, n_train=len(splits[0].y_train),
+        n_test=len(splits[0].y_test), baseline=baseline, models=results,
+    )
+    write_rating_report(comparison, out, all_runs, splits)
+    progress.line(f"Report written to {out}/")
+    return comparison
+
+
+def write_rating_report(comparison, out, all_runs, splits):
+    """Write results.json, report.md and the plots of a rating comparison into ``out``, all at once."""
+    from ._comparison import RATING_MIDPOINT
+    from ._plots import plot_history, plot_ratings
+
+    def write(staging):
+        (staging / "results.json").write_text(
+            json.dumps(asdict(comparison), indent=2, default=_json_default), encoding="utf-8")
+        plots = []
+        for m in comparison.models:
+            if m.history:
+                plot_history(m.history, staging / f"curves_{m.name}.png", title=m.name)
+                plots.append(f"curves_{m.name}.png")
+        best_rnn = min((m for m in comparison.models if m.kind == "rnn"), key=lambda m: np.mean(m.rmse), default=None)
+        shown = [m.name for m in (_model(comparison, comparison.baseline), best_rnn) if m is not None]
+        y = np.concatenate([np.asarray(s.y_test, dtype=float) for s in splits])
+        plot_ratings(y, {name: np.concatenate([np.asarray(r["pred"], dtype=float) for r in all_runs[name][0]])
+                         for name in shown}, staging / "ratings.png")
+        plots.append("ratings.png")
+        c = comparison
+        seeds = c.settings.get("seeds", 1)
+        settings = "\n".join(f"- {k}: {v}" for k, v in c.settings.items())
+        versions = ", ".join(f"{k} {v}" for k, v in c.versions.items())
+        images = "\n\n".join(f"![{p}]({p})" for p in plots)
+        verdicts = "\n".join(f"- {v}" for v in c.verdicts())
+        (staging / "report.md").write_text(
+            "# skrnn compare: star ratings\n\n"
+            f"{c.data}.\n\n"
+            f"RMSE, MAE and R² of the predicted ratings, and the sentiment accuracy of their side of "
+            f"{RATING_MIDPOINT} (ratings 1-4 are negative reviews, 7-10 positive): mean ± standard deviation over "
+            f"{seeds} seed(s) for the recurrent models (TF-IDF + Ridge is deterministic). Against {c.baseline}, the "
+            "TF-IDF baseline of lowest RMSE, on the same test rows (the seeds' squared errors averaged per row): "
+            "the RMSE difference with its paired bootstrap 95% interval (test rows resampled) and the paired "
+            "t-test of the squared errors, and the sentiment accuracy difference in points with its interval. "
+            "Negative RMSE differences are better.\n\n"
+            f"{c.table()}\n\n## In words (5% level)\n\n{verdicts}\n\n## Settings\n\n{settings}\n\n"
+            f"## Versions\n\n{versions}\n\n## Plots\n\n{images}\n",
+            encoding="utf-8")
+
+    _write_all_at_once(out, write)
+
+
+def _write_all_at_once(out, write):
+    """Call ``write(folder)`` on a temporary folder beside ``out``, then move its files into ``out``.
+
+    An interrupted run leaves no half report.
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        write(staging)
+        out.mkdir(parents=True, exist_ok=True)
+        for f in staging.iterdir():
+            os.replace(f, out / f.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _eta(spent, remaining):
@@ -557,10 +779,7 @@ def write_report(comparison, out, all_runs=None, splits=None):
     """
     from ._plots import plot_comparison, plot_confusion, plot_history, plot_roc
 
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    try:
+    def write(staging):
         data = asdict(comparison)
         (staging / "results.json").write_text(json.dumps(data, indent=2, default=_json_default), encoding="utf-8")
         plots = []
@@ -596,12 +815,8 @@ def write_report(comparison, out, all_runs=None, splits=None):
                 explanations_to_html([], title="skrnn compare: misclassified test rows").replace(
                     "<body>\n\n</body>", f"<body>\n{page}\n</body>"), encoding="utf-8")
         (staging / "report.md").write_text(_report_markdown(comparison, plots), encoding="utf-8")
-        out.mkdir(parents=True, exist_ok=True)
-        for f in staging.iterdir():
-            os.replace(f, out / f.name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
+    _write_all_at_once(out, write)
 
 def _model(comparison, name):
     return next((m for m in comparison.models if m.name == name), None)

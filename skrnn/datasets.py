@@ -384,7 +384,7 @@ def load_imdb(
     )
 
 
-def load_imdb_sample(n=None, *, n_test=None, data_home=None, random_state=0, verbose=False):
+def load_imdb_sample(n=None, *, n_test=None, data_home=None, random_state=0, verbose=False, target="label"):
     """IMDB train and test, shuffled, each cut to a stratified sample.
 
     The one way ``skrnn compare --sample``, the examples, the benchmarks and
@@ -404,6 +404,9 @@ def load_imdb_sample(n=None, *, n_test=None, data_home=None, random_state=0, ver
         Seed of the shuffle and of the sample.
     verbose : bool, default=False
         As in :func:`load_imdb`.
+    target : {"label", "rating"}, default="label"
+        ``y`` as sentiment labels (0 negative, 1 positive) or as each
+        review's star rating (1-4 and 7-10); the sample is the same.
 
     Returns
     -------
@@ -411,16 +414,18 @@ def load_imdb_sample(n=None, *, n_test=None, data_home=None, random_state=0, ver
     """
     from sklearn.model_selection import train_test_split
 
+    if target not in ("label", "rating"):
+        raise ValueError(f"target must be 'label' or 'rating', got {target!r}.")
     n_test = n if n_test is None else n_test
     splits = []
     for subset, size in (("train", n), ("test", n_test)):
-        X, y = load_imdb(
-            subset, data_home=data_home, return_X_y=True, shuffle=True, random_state=random_state,
-            verbose=verbose,
-        )
+        bunch = load_imdb(subset, data_home=data_home, shuffle=True, random_state=random_state, verbose=verbose)
+        X, y = bunch.data, bunch.target
+        rows = np.arange(len(y))
         if size is not None and size < len(X):
-            X, _, y, _ = train_test_split(X, y, train_size=size, stratify=y, random_state=random_state)
-        splits += [X, y]
+            rows, _ = train_test_split(rows, train_size=size, stratify=y, random_state=random_state)
+            X = [X[i] for i in rows]
+        splits += [X, (bunch.ratings if target == "rating" else y)[rows]]
     return tuple(splits)
 
 
