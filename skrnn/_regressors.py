@@ -155,7 +155,8 @@ class _RecurrentRegressor(RecurrentEstimator, KerasRegressorCompat):
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Float64, of the shape of the training targets.
         """
-        return np.asarray(self.target_encoder_.inverse_transform(self._predict_raw(X, **kwargs)), dtype=np.float64)
+        outputs = self._predict_raw(X, **kwargs)  # checks that the estimator is fitted
+        return np.asarray(self.target_encoder_.inverse_transform(outputs), dtype=np.float64)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -1,10 +1,11 @@
-"""Recurrent networks in plain NumPy: how the classifiers compute.
+"""Recurrent networks in plain NumPy: how the estimators compute.
 
 Each function below is the textbook recurrence, written out step by step
 over a batch, so that it can be read next to the equations in
 ``docs/how-it-works.md``. :func:`predict_proba` runs a fitted skrnn
-classifier's weights through them and reproduces its ``predict_proba``
-(the tests check agreement to 1e-5, masking included).
+classifier's weights through them and reproduces its ``predict_proba``,
+and :func:`predict` a fitted regressor's ``predict`` (the tests check
+agreement to 1e-5, masking included).
 
 Conventions follow Keras: a kernel ``W`` of shape (input_dim, k * units)
 multiplies the input ``x_t``, a recurrent kernel ``U`` of shape
@@ -27,7 +28,7 @@ import numpy as np
 
 from ._ids import OOV_ID, PAD_ID
 
-__all__ = ["simple_rnn", "lstm", "gru", "predict_proba", "sigmoid"]
+__all__ = ["simple_rnn", "lstm", "gru", "predict_proba", "predict", "sigmoid"]
 
 
 def sigmoid(z):
@@ -166,7 +167,42 @@ def predict_proba(estimator, X):
     Returns
     -------
     proba : ndarray of shape (n_samples, n_classes)
+        With a label indicator matrix, each label's sigmoid.
     """
+    outputs = _output_layer_input(estimator, X)
+    if estimator.target_type_ == "multilabel-indicator":
+        return sigmoid(outputs)
+    if outputs.shape[1] == 1:
+        p = sigmoid(outputs[:, 0])
+        return np.column_stack([1 - p, p])
+    outputs = outputs - outputs.max(axis=1, keepdims=True)
+    e = np.exp(outputs)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def predict(estimator, X):
+    """A fitted skrnn regressor's ``predict``, computed in NumPy.
+
+    The linear output, turned back from standardised units:
+    ``output * target_scale_ + target_mean_``.
+
+    Parameters
+    ----------
+    estimator : SimpleRNNRegressor, LSTMRegressor or GRURegressor
+        Fitted.
+    X : array-like of shape (n_samples, n_steps)
+        Padded token ids.
+
+    Returns
+    -------
+    y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+    """
+    outputs = _output_layer_input(estimator, X) * estimator.target_scale_ + estimator.target_mean_
+    return outputs[:, 0] if estimator.y_ndim_ == 1 else outputs
+
+
+def _output_layer_input(estimator, X):
+    """The output layer's pre-activation values: ``pooled @ kernel + bias``."""
     from sklearn.utils.validation import check_is_fitted
 
     check_is_fitted(estimator)
@@ -202,10 +238,4 @@ def predict_proba(estimator, X):
             weights = mask[:, :, None].astype(float)
             h = (h * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1.0)
     kernel, bias = _weights(model.get_layer("output"))
-    logits = h @ kernel + bias
-    if logits.shape[1] == 1:
-        p = sigmoid(logits[:, 0])
-        return np.column_stack([1 - p, p])
-    logits = logits - logits.max(axis=1, keepdims=True)
-    e = np.exp(logits)
-    return e / e.sum(axis=1, keepdims=True)
+    return h @ kernel + bias

@@ -3,7 +3,15 @@ import itertools
 import numpy as np
 import pytest
 
-from skrnn import GRUClassifier, LSTMClassifier, SimpleRNNClassifier, reference
+from skrnn import (
+    GRUClassifier,
+    GRURegressor,
+    LSTMClassifier,
+    LSTMRegressor,
+    SimpleRNNClassifier,
+    SimpleRNNRegressor,
+    reference,
+)
 
 CASES = [
     # Without masking, the fast subset checks the "last" readout; the full suite every pooling.
@@ -40,3 +48,42 @@ def test_simple_rnn_equation_by_hand():
     np.testing.assert_allclose(reference.simple_rnn(x, W, U, b), [[h2]])
     masked = reference.simple_rnn(x, W, U, b, mask=np.array([[True, False]]))
     np.testing.assert_allclose(masked, [[h1]])
+
+
+REGRESSION_CASES = [
+    # The fast subset checks each cell once; the full suite every pooling and a stacked bidirectional network.
+    pytest.param(*case, marks=pytest.mark.slow if case[1] != "last" or case[2] else ())
+    for case in itertools.product(
+        [SimpleRNNRegressor, LSTMRegressor, GRURegressor], ["last", "max", "mean"], [False, True]
+    )
+]
+
+
+def _ids(rng, n, steps=7, top=30):
+    X = rng.randint(0, top, size=(n, steps))
+    X[: n // 4, :4] = 0
+    return X
+
+
+@pytest.mark.parametrize("cls, pooling, deep", REGRESSION_CASES)
+def test_numpy_forward_pass_matches_regressor_predict(cls, pooling, deep):
+    rng = np.random.RandomState(0)
+    X = _ids(rng, 40)
+    y = 1 + 9 * rng.rand(40)  # ratings-like targets: standardised in fit, unstandardised in predict
+    est = cls(embedding_dim=5, units=3, pooling=pooling, n_layers=2 if deep else 1, bidirectional=deep,
+              epochs=1, random_state=0, run_eagerly=True).fit(X, y)
+    X_new = _ids(rng, 15, top=45)  # ids >= 30 are unknown words
+    np.testing.assert_allclose(reference.predict(est, X_new), est.predict(X_new), atol=1e-5)
+
+
+def test_numpy_forward_pass_matches_multi_output_regression_and_multilabel_proba():
+    rng = np.random.RandomState(1)
+    X = _ids(rng, 40)
+    Y = np.column_stack([rng.rand(40) * 100, rng.randn(40)])
+    reg = LSTMRegressor(embedding_dim=5, units=3, epochs=1, random_state=0, run_eagerly=True).fit(X, Y)
+    X_new = _ids(rng, 15, top=45)
+    assert reg.predict(X_new).shape == (15, 2)
+    np.testing.assert_allclose(reference.predict(reg, X_new), reg.predict(X_new), atol=1e-4)
+    labels = (rng.rand(40, 3) < 0.4).astype(int)
+    clf = GRUClassifier(embedding_dim=5, units=3, epochs=1, random_state=0, run_eagerly=True).fit(X, labels)
+    np.testing.assert_allclose(reference.predict_proba(clf, X_new), clf.predict_proba(X_new), atol=1e-5)
