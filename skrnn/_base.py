@@ -491,6 +491,11 @@ class RecurrentEstimator:
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
         if reset:
             self._validate_params()
+            if y is None:
+                raise ValueError(
+                    f"{type(self).__name__} requires y to be passed, but the target y is None; fit(X, y) "
+                    "learns from the targets y."
+                )
         if X is not None:
             X = self._check_token_ids(X, reset=reset)
         if y is not None:

@@ -109,11 +109,12 @@ class _RecurrentClassifier(RecurrentEstimator, KerasClassifierCompat):
     def _check_indicator(self, y, *, reset):
         """A 2-D ``y``: a label indicator matrix of 0 and 1 (as ``MultiLabelBinarizer`` gives)."""
         name = type(self).__name__
+        values = np.unique(y.astype(str) if y.dtype == object else y)
         try:
-            values = np.unique(y.astype(np.float64))
+            valid = np.isin(values.astype(np.float64), [0, 1]).all()
         except (TypeError, ValueError):
-            values = np.unique(y.astype(object).astype(str))
-        if not np.isin(values, [0, 1]).all():
+            valid = False
+        if not valid:
             shown = ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in values[:5])
             raise ValueError(
                 f"{name} read a 2-D y of shape {y.shape} as a label indicator matrix (a column per label, "

@@ -4,7 +4,16 @@ import pytest
 from sklearn.utils import estimator_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skrnn import GRUClassifier, LSTMClassifier, SequencePadder, SimpleRNNClassifier, TextVectorizer
+from skrnn import (
+    GRUClassifier,
+    GRURegressor,
+    LSTMClassifier,
+    LSTMRegressor,
+    SequencePadder,
+    SimpleRNNClassifier,
+    SimpleRNNRegressor,
+    TextVectorizer,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -59,7 +68,8 @@ def _tiny(cls):
     return cls(embedding_dim=4, units=4, epochs=1, batch_size=32, random_state=0, run_eagerly=True)
 
 
-ESTIMATORS = [_tiny(cls) for cls in (SimpleRNNClassifier, LSTMClassifier, GRUClassifier)]
+RECURRENT = (SimpleRNNClassifier, LSTMClassifier, GRUClassifier, SimpleRNNRegressor, LSTMRegressor, GRURegressor)
+ESTIMATORS = [_tiny(cls) for cls in RECURRENT]
 ESTIMATORS += [SequencePadder(), TextVectorizer()]
 
 
