@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
 
-from skrnn import GRUClassifier, LSTMClassifier, SequencePadder, SimpleRNNClassifier, TextVectorizer
+from skrnn import (
+    GRUClassifier,
+    LSTMClassifier,
+    LSTMRegressor,
+    SequencePadder,
+    SimpleRNNClassifier,
+    TextVectorizer,
+)
 from skrnn.datasets import load_imdb
 from skrnn.embeddings import load_word_vectors
 
@@ -172,6 +179,20 @@ CASES = [
      r"embeddings must be a 2-D array of shape \(vocabulary size, dim\)"),
     ("trainable-embeddings-negative", fit_with_embeddings(None, trainable_embeddings=-1), ValueError,
      r"'trainable_embeddings' parameter"),
+    ("y-none", fit_rnn(X_OK, None), ValueError, r"LSTMClassifier requires y to be passed, but the target y is None"),
+    # multilabel classification
+    ("y-2d-not-indicator", fit_rnn(X_OK, [[0, 1], [2, 0], [1, 1], [0, 0]]), ValueError,
+     r"read a 2-D y of shape \(4, 2\) as a label indicator matrix .* values other than 0 and 1 \(0, 1, 2\)\. "
+     r"Pass class labels as a 1-D y, or binarize label sets with sklearn.preprocessing.MultiLabelBinarizer"),
+    ("y-multilabel-then-labels", lambda: LSTMClassifier(**TINY).fit(X_OK, [[0, 1], [1, 0], [1, 1], [0, 1]]).score(
+        X_OK, Y_OK), ValueError, r"was fitted on a label indicator matrix of 2 labels, but y has shape \(4,\)"),
+    # regressors
+    ("regressor-y-not-numeric", fit_rnn(X_OK, np.array(["a", "b", "c", "d"], dtype=object), LSTMRegressor),
+     ValueError, r"LSTMRegressor needs numeric targets, but y holds 'a' \(dtype object\)"),
+    ("regressor-y-nan", fit_rnn(X_OK, [1.0, np.nan, 3.0, 4.0], LSTMRegressor), ValueError,
+     r"target y holds NaN or infinite values in 1 row\(s\) \(1\); regression targets must be finite numbers"),
+    ("regressor-validation-split-too-large", fit_rnn(X_OK[:1], [1.0], LSTMRegressor, validation_split=0.5),
+     ValueError, r"validation_split=0.5 holds out 1 of 1 samples for validation and leaves none to train on"),
     # the loader
     ("imdb-subset-unknown", lambda: load_imdb("dev"), ValueError, r"subset"),
     ("imdb-missing-offline", lambda: load_imdb(data_home="/nonexistent/skrnn", download_if_missing=False),
@@ -182,6 +203,19 @@ CASES = [
 @pytest.mark.parametrize("case_id, call, exc, match", CASES, ids=[c[0] for c in CASES])
 def test_bad_input(case_id, call, exc, match):
     with pytest.raises(exc, match=match):
+        call()
+
+
+# Inputs that train but are worth a warning: (case id, call, warning type, message pattern).
+WARNING_CASES = [
+    ("y-constant-label-column", fit_rnn(X_OK, [[0, 1], [1, 1], [1, 1], [0, 1]]), UserWarning,
+     r"label column\(s\) 1 \(in every sample\) are constant in the training data"),
+]
+
+
+@pytest.mark.parametrize("case_id, call, warning, match", WARNING_CASES, ids=[c[0] for c in WARNING_CASES])
+def test_warned_input(case_id, call, warning, match):
+    with pytest.warns(warning, match=match):
         call()
 
 
@@ -203,5 +237,5 @@ def test_failed_fit_leaves_nothing_half_fitted():
 
 def test_docs_list_every_case():
     text = (Path(__file__).resolve().parents[1] / "docs" / "errors.md").read_text()
-    missing = [case_id for case_id, *_ in CASES if f"`{case_id}`" not in text]
+    missing = [case_id for case_id, *_ in CASES + WARNING_CASES if f"`{case_id}`" not in text]
     assert not missing, f"docs/errors.md does not list: {missing}"
