@@ -97,7 +97,7 @@ def plot_ratings(y_true, predictions, path):
     y_true = np.asarray(y_true, dtype=float)
     ratings = np.unique(y_true)
     names = list(predictions)
-    fig, ax = plt.subplots(figsize=(max(6, 1.1 * len(ratings) * len(names)), 4.5))
+    fig, ax = plt.subplots(figsize=(min(12, max(6, 0.7 * len(ratings) * len(names))), 4.5))
     width = 0.8 / len(names)
     for k, name in enumerate(names):
         pred = np.asarray(predictions[name], dtype=float)
@@ -108,7 +108,8 @@ def plot_ratings(y_true, predictions, path):
             patch.set_facecolor(f"C{k}")
             patch.set_alpha(0.6)
         ax.plot([], [], "s", color=f"C{k}", label=name)
-    ax.plot(np.arange(len(ratings)), ratings, "k_", markersize=18, label="true rating")
+    ax.plot(np.arange(len(ratings)), ratings, "_", color="crimson", markersize=22, markeredgewidth=2.5,
+            label="true rating")
     ax.set_xticks(np.arange(len(ratings)), [f"{r:g}" for r in ratings])
     ax.set_xlabel("true rating")
     ax.set_ylabel("predicted rating")

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from skrnn._cli import main
@@ -66,6 +67,9 @@ def test_bigram_model_widens_vocabulary_and_length():
         (["compare", "--epochs", "0"], "expected a positive integer"),
         (["compare", "--sample", "many"], "expected a positive integer"),
         (["compare", "--bogus"], "unrecognized arguments"),
+        (["compare", "--target", "rating", "--models", "tfidf-bigram,lstm"],
+         "unknown model(s) tfidf-bigram for --target rating; choose from tfidf-ridge-unigram, tfidf-ridge"),
+        (["compare", "--target", "stars"], "invalid choice: 'stars'"),
     ],
 )
 def test_bad_options_give_one_line_and_status_2(args, message, capsys):
@@ -221,3 +225,57 @@ def test_bad_data_gives_one_line_and_status_2(tmp_path, make, extra, message, ca
     assert message in err and len(err.splitlines()) == 1 and "Traceback" not in err, err
     assert err.startswith("skrnn: error:")
     assert not (tmp_path / "r" / "report.md").exists()
+
+
+def test_rating_target_needs_imdb(tmp_path, capsys):
+    data = write_three_classes(tmp_path / "data.csv")
+    assert main(["compare", "--data", str(data), "--target", "rating", "--out", str(tmp_path / "r")]) == 2
+    assert "--target rating reads IMDB's star ratings" in capsys.readouterr().err
+
+
+def test_rating_figures_are_the_textbook_statistics():
+    from scipy.stats import ttest_rel
+    from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
+
+    from skrnn._comparison import Split, summarize_ratings
+
+    rng = np.random.RandomState(0)
+    y = rng.choice([1, 2, 3, 4, 7, 8, 9, 10], size=400).astype(float)
+    ridge = y + rng.normal(0, 2.0, 400)
+    seeds = [y + rng.normal(0, 1.5, 400) for _ in range(3)]
+
+    def runs(*preds):
+        return [[{"pred": p.tolist(), "fit_seconds": 1.0, "predict_seconds": 0.5, "peak_rss_mib": None}]
+                for p in preds]
+
+    figures, baseline = summarize_ratings({"ridge": runs(ridge), "rnn": runs(*seeds)},
+                                          [Split([], y, [], y)], ["ridge"])
+    assert baseline == "ridge" and "vs_baseline" not in figures["ridge"]
+    rnn = figures["rnn"]
+    np.testing.assert_allclose(rnn["rmse"], [np.sqrt(mean_squared_error(y, p)) for p in seeds])
+    np.testing.assert_allclose(rnn["mae"], [mean_absolute_error(y, p) for p in seeds])
+    np.testing.assert_allclose(rnn["r2"], [r2_score(y, p) for p in seeds])
+    np.testing.assert_allclose(rnn["sign_accuracy"], [np.mean((p > 5.5) == (y > 5.5)) for p in seeds])
+    vs = rnn["vs_baseline"]
+    squared = np.mean([(p - y) ** 2 for p in seeds], axis=0)
+    assert vs["rmse_difference"] == pytest.approx(np.sqrt(squared.mean()) - np.sqrt(((ridge - y) ** 2).mean()))
+    assert vs["low"] < vs["rmse_difference"] < vs["high"] < 0  # clearly better: sd 1.5 against 2.0
+    assert vs["t_test_p"] == pytest.approx(ttest_rel(squared, (ridge - y) ** 2).pvalue)
+    assert vs["verdict"].startswith("rnn is significantly better than ridge")
+
+
+@pytest.mark.slow
+def test_rating_comparison_on_an_imdb_sample(imdb_home, tmp_path):
+    from skrnn.compare import run_comparison
+
+    result = run_comparison(data=imdb_home, target="rating", sample=300, epochs=1, maxlen=60, max_features=500,
+                            models=["tfidf-ridge", "simple_rnn"], out=tmp_path / "r", progress=Progress(quiet=True))
+    assert [m.name for m in result.models] == ["tfidf-ridge", "simple_rnn"] and result.baseline == "tfidf-ridge"
+    ridge, rnn = result.models
+    assert ridge.rmse[0] < 3.5 and 0.0 < ridge.r2[0] < 1.0  # ratings of 1-10 with a standard deviation near 3.5
+    assert rnn.vs_baseline["low"] <= rnn.vs_baseline["rmse_difference"] <= rnn.vs_baseline["high"]
+    assert "| model | RMSE | MAE | R² | sentiment accuracy |" in result.table()
+    names = sorted(p.name for p in (tmp_path / "r").iterdir())
+    assert names == [".runs", "curves_simple_rnn.png", "ratings.png", "report.md", "results.json"]
+    report = (tmp_path / "r" / "report.md").read_text()
+    assert "# skrnn compare: star ratings" in report and "![ratings.png](ratings.png)" in report
