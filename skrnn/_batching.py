@@ -216,8 +216,12 @@ def _predict_function(model):
     """One compiled inference function per model, for any batch and length.
 
     Its input signature has unknown batch and time dimensions, so batches
-    of different widths never trigger a retrace.
+    of different widths never trigger a retrace. A model compiled with
+    ``run_eagerly=True`` predicts eagerly, as Keras' own ``predict`` does
+    then (no tracing: faster for a few small batches).
     """
+    if getattr(model, "run_eagerly", False):
+        return lambda x: model(x, training=False)
     fn = getattr(model, "_skrnn_predict", None)
     if fn is None:
         import tensorflow as tf
