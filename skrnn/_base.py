@@ -596,7 +596,10 @@ class RecurrentEstimator:
             Padded token ids (0 = padding, 1 = unknown), e.g. the output of
             ``SequencePadder``; a pandas or polars frame of ids works too.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            The targets: class labels, a label indicator matrix, or numbers.
+            The targets: class labels (any type) or a label indicator
+            matrix of 0 and 1 (multilabel: a column per label, as
+            ``MultiLabelBinarizer`` gives) for a classifier; numbers for a
+            regressor.
         sample_weight : array-like of shape (n_samples,), default=None
             Per-sample weights.
         **kwargs
@@ -609,7 +612,12 @@ class RecurrentEstimator:
         -------
         self
         """
+        if sample_weight is not None and not np.isscalar(sample_weight):
+            self._check_sample_weight_leaves_targets(np.asarray(y), np.asarray(sample_weight))
         return self._fit_guarded(super().fit, X, y, sample_weight=sample_weight, **kwargs)
+
+    def _check_sample_weight_leaves_targets(self, y, sample_weight):
+        """A hook: raise when the non-zero weights leave nothing to learn (classifiers check the classes)."""
 
     def partial_fit(self, X, y, sample_weight=None, **kwargs):
         """Train for one epoch, keeping the weights of earlier calls.

@@ -182,38 +182,12 @@ class _RecurrentClassifier(RecurrentEstimator, KerasClassifierCompat):
         return ["accuracy"]
 
     # -- fitting ----------------------------------------------------------------
-    def fit(self, X, y, sample_weight=None, **kwargs):
-        """Fit the network on token-id matrix ``X`` and labels ``y``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_steps)
-            Padded token ids (0 = padding, 1 = unknown), e.g. the output of
-            ``SequencePadder``; a pandas or polars frame of ids works too.
-        y : array-like of shape (n_samples,) or (n_samples, n_labels)
-            Class labels (any type), or a label indicator matrix of 0 and 1
-            (multilabel: a column per label, as ``MultiLabelBinarizer``
-            gives).
-        sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights.
-        **kwargs
-            Arguments of ``keras.Model.fit`` (prefer ``fit__*`` parameters),
-            and ``validation_data=(X_val, y_val)`` or
-            ``(X_val, y_val, sample_weight_val)``: rows to validate on
-            instead of a hold-out of ``X``.
-
-        Returns
-        -------
-        self
-        """
-        if sample_weight is not None and not np.isscalar(sample_weight):
-            weights, labels = np.asarray(sample_weight), np.asarray(y)
-            if weights.shape == labels.shape and np.unique(labels[weights != 0]).size == 1:
-                raise ValueError(
-                    f"{type(self).__name__} needs samples of at least 2 classes "
-                    "with non-zero sample_weight, but only one class is left."
-                )
-        return super().fit(X, y, sample_weight=sample_weight, **kwargs)
+    def _check_sample_weight_leaves_targets(self, y, sample_weight):
+        if sample_weight.shape == y.shape and np.unique(y[sample_weight != 0]).size == 1:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes "
+                "with non-zero sample_weight, but only one class is left."
+            )
 
     def partial_fit(self, X, y, classes=None, sample_weight=None, **kwargs):
         """Train for one epoch, keeping the weights of earlier calls.

@@ -44,17 +44,20 @@ __all__ = [
 ]
 
 
+def _mended_tags(wrapper, tags, estimator_type, kind_tags):
+    """scikit-learn >= 1.6 tags for a scikeras wrapper: its kind, and scikeras' own ``_tags`` in the new API."""
+    tags.estimator_type = estimator_type
+    setattr(tags, f"{estimator_type}_tags", kind_tags)
+    tags.target_tags.required = True
+    kind_tags.poor_score = bool(wrapper._tags.get("poor_score", False))
+    return tags
+
+
 class KerasClassifierCompat(KerasClassifier):
     """``scikeras.wrappers.KerasClassifier`` with scikit-learn >= 1.6 tags."""
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.estimator_type = "classifier"
-        tags.classifier_tags = ClassifierTags()
-        tags.target_tags.required = True
-        # scikeras' own `_tags`, in the new API.
-        tags.classifier_tags.poor_score = bool(self._tags.get("poor_score", False))
-        return tags
+        return _mended_tags(self, super().__sklearn_tags__(), "classifier", ClassifierTags())
 
     def _more_tags(self):
         # scikeras calls super()._more_tags(), gone in scikit-learn >= 1.7.
@@ -65,12 +68,7 @@ class KerasRegressorCompat(KerasRegressor):
     """``scikeras.wrappers.KerasRegressor`` with scikit-learn >= 1.6 tags."""
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.estimator_type = "regressor"
-        tags.regressor_tags = RegressorTags()
-        tags.target_tags.required = True
-        tags.regressor_tags.poor_score = bool(self._tags.get("poor_score", False))
-        return tags
+        return _mended_tags(self, super().__sklearn_tags__(), "regressor", RegressorTags())
 
     def _more_tags(self):
         return dict(self._tags)

@@ -136,22 +136,27 @@ def _rnn(estimator, *, bidirectional=False, bigrams=False):
     return build
 
 
+def _recurrent_models(kind):
+    """The recurrent entries of a registry: ``kind`` is ``"Classifier"`` or ``"Regressor"``, under the same names."""
+    pipe = "TextVectorizer -> SequencePadder -> "
+    return {
+        "simple_rnn": ModelSpec(f"{pipe}SimpleRNN{kind}", "rnn", _rnn(f"SimpleRNN{kind}")),
+        "lstm": ModelSpec(f"{pipe}LSTM{kind}", "rnn", _rnn(f"LSTM{kind}")),
+        "gru": ModelSpec(f"{pipe}GRU{kind}", "rnn", _rnn(f"GRU{kind}")),
+        "bilstm": ModelSpec(f"{pipe}LSTM{kind}(bidirectional=True)", "rnn", _rnn(f"LSTM{kind}", bidirectional=True)),
+        "lstm-bigrams": ModelSpec(
+            f"TextVectorizer(ngram_range=(1, 2)) -> SequencePadder -> LSTM{kind} "
+            "(words and bigrams: 6x the vocabulary, 2x maxlen)", "rnn", _rnn(f"LSTM{kind}", bigrams=True)),
+    }
+
+
 #: Every model ``skrnn compare`` can train, by name.
 MODELS = {
     "tfidf-unigram": ModelSpec(
         "TF-IDF (unigrams, min_df=2, sublinear tf) + LogisticRegression(C=4)", "tfidf", _tfidf((1, 1), 4)),
     "tfidf-bigram": ModelSpec(
         "TF-IDF (1-2-grams, min_df=2, sublinear tf) + LogisticRegression(C=10)", "tfidf", _tfidf((1, 2), 10)),
-    "simple_rnn": ModelSpec(
-        "TextVectorizer -> SequencePadder -> SimpleRNNClassifier", "rnn", _rnn("SimpleRNNClassifier")),
-    "lstm": ModelSpec("TextVectorizer -> SequencePadder -> LSTMClassifier", "rnn", _rnn("LSTMClassifier")),
-    "gru": ModelSpec("TextVectorizer -> SequencePadder -> GRUClassifier", "rnn", _rnn("GRUClassifier")),
-    "bilstm": ModelSpec(
-        "TextVectorizer -> SequencePadder -> LSTMClassifier(bidirectional=True)", "rnn",
-        _rnn("LSTMClassifier", bidirectional=True)),
-    "lstm-bigrams": ModelSpec(
-        "TextVectorizer(ngram_range=(1, 2)) -> SequencePadder -> LSTMClassifier "
-        "(words and bigrams: 6x the vocabulary, 2x maxlen)", "rnn", _rnn("LSTMClassifier", bigrams=True)),
+    **_recurrent_models("Classifier"),
 }
 DEFAULT_MODELS = ("tfidf-unigram", "tfidf-bigram", "simple_rnn", "lstm", "lstm-bigrams")
 
@@ -161,16 +166,7 @@ RATING_MODELS = {
         "TF-IDF (unigrams, min_df=2, sublinear tf) + RidgeCV (alpha by 5-fold CV)", "tfidf", _ridge((1, 1))),
     "tfidf-ridge": ModelSpec(
         "TF-IDF (1-2-grams, min_df=2, sublinear tf) + RidgeCV (alpha by 5-fold CV)", "tfidf", _ridge((1, 2))),
-    "simple_rnn": ModelSpec(
-        "TextVectorizer -> SequencePadder -> SimpleRNNRegressor", "rnn", _rnn("SimpleRNNRegressor")),
-    "lstm": ModelSpec("TextVectorizer -> SequencePadder -> LSTMRegressor", "rnn", _rnn("LSTMRegressor")),
-    "gru": ModelSpec("TextVectorizer -> SequencePadder -> GRURegressor", "rnn", _rnn("GRURegressor")),
-    "bilstm": ModelSpec(
-        "TextVectorizer -> SequencePadder -> LSTMRegressor(bidirectional=True)", "rnn",
-        _rnn("LSTMRegressor", bidirectional=True)),
-    "lstm-bigrams": ModelSpec(
-        "TextVectorizer(ngram_range=(1, 2)) -> SequencePadder -> LSTMRegressor "
-        "(words and bigrams: 6x the vocabulary, 2x maxlen)", "rnn", _rnn("LSTMRegressor", bigrams=True)),
+    **_recurrent_models("Regressor"),
 }
 DEFAULT_RATING_MODELS = ("tfidf-ridge", "lstm", "lstm-bigrams")
 
