@@ -12,7 +12,7 @@ vocabulary=vectorizer)`` in place of step 1 (this example saves its own
 vectors in word2vec's format and reads them back with it).
 
     pip install "skrnn[embeddings]"
-    python examples/word_vectors.py          # quick: 2,000 training reviews
+    python examples/word_vectors.py          # quick: 1,000 training reviews, 200 steps
     python examples/word_vectors.py --full   # 25,000
 """
 
@@ -27,7 +27,7 @@ from skrnn.embeddings import embedding_matrix, load_word_vectors
 
 def main():
     args = parser(__doc__).parse_args()
-    X_train, y_train, X_test, y_test = imdb(args, n_quick=2000)
+    X_train, y_train, X_test, y_test = imdb(args, n_quick=1000)
 
     # 1. Word vectors from the training texts, tokenized as the pipeline tokenizes.
     analyze = TextVectorizer().build_analyzer()
@@ -44,7 +44,7 @@ def main():
     # 3. Random against vectors (fixed, and in the full run fine-tuned too), in one grid search.
     pipeline = make_pipeline(
         TextVectorizer(vocabulary=vectorizer.vocabulary_),
-        SequencePadder(maxlen=500),
+        SequencePadder(maxlen=500 if args.full else 200),
         LSTMClassifier(pooling="mean", learning_rate=0.003, random_state=0),
     )
     grid = [

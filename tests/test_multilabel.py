@@ -22,7 +22,8 @@ def tagged():
     return binarizer.fit_transform(TAGS), binarizer
 
 
-@pytest.mark.parametrize("cls", [SimpleRNNClassifier, LSTMClassifier, GRUClassifier])
+# Every cell: scikit-learn's multilabel checks in test_estimator_checks.py.
+@pytest.mark.parametrize("cls", [SimpleRNNClassifier, pytest.param(LSTMClassifier, marks=pytest.mark.slow)])
 def test_indicator_targets_give_sigmoid_outputs_and_indicator_predictions(cls):
     Y, binarizer = tagged()
     pipe = make_pipeline(TextVectorizer(), SequencePadder(maxlen=12), cls(**{**TINY, "epochs": 10}))
