@@ -65,7 +65,8 @@ EXPECTED_FAILED_CHECKS = {
 
 def _tiny(cls):
     # run_eagerly: tiny data, so skipping tf.function tracing is much faster.
-    return cls(embedding_dim=4, units=4, epochs=1, batch_size=32, random_state=0, run_eagerly=True)
+    # One batch per epoch for the checks' small data: fewer eager steps.
+    return cls(embedding_dim=4, units=4, epochs=1, batch_size=512, random_state=0, run_eagerly=True)
 
 
 RECURRENT = (SimpleRNNClassifier, LSTMClassifier, GRUClassifier, SimpleRNNRegressor, LSTMRegressor, GRURegressor)
