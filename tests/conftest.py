@@ -14,14 +14,20 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 
-def pytest_collection_modifyitems(items):
-    """Mark the slow tests: those that read the real IMDB data, and the pages' examples.
+#: Docstring examples that repeat another cell's (the same template, another class name).
+REPEATED_EXAMPLES = ("SimpleRNNClassifier", "GRUClassifier", "SimpleRNNRegressor", "GRURegressor")
 
-    The pages' examples (docs/*.md) are whole workflows.
+
+def pytest_collection_modifyitems(items):
+    """Mark the slow tests: those that read the real IMDB data, the pages' examples, repeated docstring examples.
+
+    The pages' examples (docs/*.md) are whole workflows. The estimators'
+    docstring examples are one per kind in the fast subset (the LSTM's).
     """
     for item in items:
         reads_imdb = {"imdb_home", "imdb_sample"} & set(getattr(item, "fixturenames", ()))
-        if reads_imdb or str(item.path).endswith(".md"):
+        repeated = item.name.rsplit(".", 1)[-1] in REPEATED_EXAMPLES
+        if reads_imdb or str(item.path).endswith(".md") or repeated:
             item.add_marker(pytest.mark.slow)
 
 

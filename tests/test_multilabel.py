@@ -42,6 +42,7 @@ def test_indicator_targets_give_sigmoid_outputs_and_indicator_predictions(cls):
     assert set(clf.history_) == {"loss", "accuracy"}
 
 
+@pytest.mark.slow
 def test_one_label_per_row_is_still_multilabel_not_one_hot():
     X, y = token_data()
     Y = np.eye(3, dtype=int)[np.arange(len(y)) % 3]  # a single 1 per row, as one-hot classes would be
@@ -66,6 +67,7 @@ def test_iterative_stratification_splits_every_label_in_proportion():
     assert 7 in train  # a label with one positive is kept for training
 
 
+@pytest.mark.slow
 def test_multilabel_validation_split_and_early_stopping():
     X, _ = token_data(80)
     Y = np.column_stack([X[:, -1] % 2, X[:, -2] % 3 == 0]).astype(int)
@@ -100,6 +102,7 @@ def test_a_2d_y_other_than_an_indicator_matrix_is_refused(Y, match):
     assert not [k for k in vars(clf) if k.endswith("_")]
 
 
+@pytest.mark.slow
 def test_targets_of_another_form_after_fit_are_refused():
     X, y = token_data()
     Y = np.column_stack([y, 1 - y, y])

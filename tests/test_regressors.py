@@ -34,7 +34,7 @@ def test_is_a_regressor_with_plain_kfold(cls):
     assert isinstance(check_cv(5, RATINGS, classifier=False), KFold)
 
 
-@pytest.mark.parametrize("cls", REGRESSORS)
+@pytest.mark.parametrize("cls", [SimpleRNNRegressor, *(pytest.param(c, marks=pytest.mark.slow) for c in REGRESSORS[1:])])
 def test_pipeline_predicts_ratings_and_scores_r2(cls):
     pipe = make_pipeline(TextVectorizer(), SequencePadder(maxlen=12), cls(**{**TINY, "epochs": 8}))
     pipe.fit(TEXTS, RATINGS)
@@ -57,6 +57,7 @@ def test_targets_are_standardised_in_fit_and_restored_in_predict():
     np.testing.assert_allclose(plain.predict(X), plain.model_.predict(X, verbose=0)[:, 0], rtol=1e-5)
 
 
+@pytest.mark.slow
 def test_a_constant_target_keeps_a_unit_scale():
     X, _ = rating_data()
     est = GRURegressor(**TINY).fit(X, np.full(len(X), 7.0))
@@ -74,6 +75,7 @@ def test_output_layer_is_linear_and_loss_is_mse_by_default_or_as_given():
     assert huber.history_["loss"] != est.history_["loss"]
 
 
+@pytest.mark.slow
 def test_multi_output_targets():
     X, y = rating_data()
     Y = np.column_stack([y, -3 * y + 50])
@@ -85,6 +87,7 @@ def test_multi_output_targets():
         est.score(X, y)
 
 
+@pytest.mark.slow
 def test_same_seed_same_predictions_clone_and_pickle():
     X, y = rating_data()
     a = LSTMRegressor(**TINY, dropout=0.2).fit(X, y)
@@ -108,6 +111,7 @@ def test_validation_split_is_a_seeded_random_holdout_and_early_stopping_works():
         SimpleRNNRegressor(**TINY, validation_split=0.99).fit(X[:3], y[:3])
 
 
+@pytest.mark.slow
 def test_validation_data_is_standardised_like_the_training_targets():
     X, y = rating_data()
     est = LSTMRegressor(**TINY).fit(X[:40], 1000 * y[:40], validation_data=(X[40:], 1000 * y[40:]))
@@ -115,6 +119,7 @@ def test_validation_data_is_standardised_like_the_training_targets():
     assert est.history_["val_loss"][-1] < 10
 
 
+@pytest.mark.slow
 def test_partial_fit_and_warm_start_keep_training_one_model():
     X, y = rating_data()
     est = GRURegressor(**TINY)
@@ -128,6 +133,7 @@ def test_partial_fit_and_warm_start_keep_training_one_model():
     assert warm.model_ is model and len(warm.history_["loss"]) == TINY["epochs"]
 
 
+@pytest.mark.slow
 def test_interrupted_fit_leaves_the_regressor_unfitted():
     X, y = rating_data()
 
