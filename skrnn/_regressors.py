@@ -92,8 +92,6 @@ class _RecurrentRegressor(RecurrentEstimator, KerasRegressorCompat):
                     "(e.g. ratings), or use the classifier of the same cell for class labels."
                 ) from None
         y = y.astype(np.float64)
-        if y.ndim == 0 or y.ndim > 2:
-            raise ValueError(f"{name} needs y of shape (n_samples,) or (n_samples, n_outputs), got {y.shape}.")
         bad = ~np.isfinite(y.reshape(len(y), -1)).all(axis=1)
         if bad.any():
             rows = np.flatnonzero(bad)
