@@ -312,8 +312,6 @@ def _model_figures(runs, splits):
         if classes.size == 2:
             proba = np.concatenate([np.asarray(r["proba"])[:, 1] for r in seed_runs])
             auc.append(roc_auc_score(y == classes[1], proba))
-    flat = [r for seed_runs in runs for r in seed_runs]
-    peaks = [r["peak_rss_mib"] for r in flat if r["peak_rss_mib"] is not None]
     mean_class = np.mean(per_class, axis=0)
     return {
         "accuracy": accuracy,
@@ -322,9 +320,7 @@ def _model_figures(runs, splits):
         "per_class": {str(c): {"precision": float(mean_class[0, i]), "recall": float(mean_class[1, i]),
                                "f1": float(mean_class[2, i]), "support": int(support[i])}
                       for i, c in enumerate(classes.tolist())},
-        "fit_seconds": float(np.mean([r["fit_seconds"] for r in flat])),
-        "predict_seconds": float(np.mean([r["predict_seconds"] for r in flat])),
-        "peak_rss_mib": max(peaks) if peaks else None,
+        **_costs(runs),
         "fold_accuracy": [float(np.mean([accuracy_score(s.y_test, np.asarray(seed_runs[f]["pred"], dtype=y.dtype))
                                          for seed_runs in runs])) for f, s in enumerate(splits)],
     }
@@ -374,6 +370,7 @@ def summarize(all_runs, splits, baseline_names):
 
 
 def _costs(runs):
+    """Mean fit and predict seconds over every run, and the highest peak memory."""
     flat = [r for seed_runs in runs for r in seed_runs]
     peaks = [r["peak_rss_mib"] for r in flat if r["peak_rss_mib"] is not None]
     return {
@@ -402,7 +399,7 @@ def summarize_ratings(all_runs, splits, baseline_names):
     bootstrap interval, and the verdict in words. Returns
     ``(figures, baseline)``.
     """
-    from scipy.stats import bootstrap, ttest_rel
+    from scipy.stats import ttest_rel
     from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
 
     from ._stats import bootstrap_difference, verdict
@@ -431,13 +428,7 @@ def summarize_ratings(all_runs, splits, baseline_names):
         if name == baseline:
             continue
         squared, right = per_row(name)
-        difference = float(np.sqrt(squared.mean()) - np.sqrt(base_squared.mean()))
-        result = bootstrap(
-            (squared, base_squared), lambda a, b, axis=-1: np.sqrt(a.mean(axis=axis)) - np.sqrt(b.mean(axis=axis)),
-            paired=True, vectorized=True, n_resamples=2000, batch=200, confidence_level=0.95, method="percentile",
-            random_state=np.random.default_rng(0),
-        )
-        low, high = (float(v) for v in result.confidence_interval)
+        difference, low, high = bootstrap_difference(squared, base_squared, of=np.sqrt)
         p_value = float(ttest_rel(squared, base_squared).pvalue)
         sign_difference, sign_low, sign_high = bootstrap_difference(right, base_right)
         figures[name]["vs_baseline"] = {

@@ -58,11 +58,13 @@ def paired_bootstrap(y_true, pred_a, pred_b, *, confidence=0.95, n_resamples=200
     )
 
 
-def bootstrap_difference(scores_a, scores_b, *, confidence=0.95, n_resamples=2000, random_state=0):
+def bootstrap_difference(scores_a, scores_b, *, of=None, confidence=0.95, n_resamples=2000, random_state=0):
     """Percentile interval of mean(A) - mean(B) over paired per-row scores.
 
     The scores are per test row: 1.0 or 0.0 for right or wrong, or the
-    fraction of seeds that got the row right.
+    fraction of seeds that got the row right. ``of``, a function, makes it
+    the interval of ``of(mean(A)) - of(mean(B))``: with squared errors and
+    ``numpy.sqrt``, the RMSE difference.
 
     Returns
     -------
@@ -75,16 +77,17 @@ def bootstrap_difference(scores_a, scores_b, *, confidence=0.95, n_resamples=200
         raise ValueError(f"the two score vectors differ in shape: {a.shape} and {b.shape}.")
     if np.array_equal(a, b):
         return 0.0, 0.0, 0.0
+    of = of or (lambda m: m)
 
     def statistic(x, y, axis=-1):
-        return x.mean(axis=axis) - y.mean(axis=axis)
+        return of(x.mean(axis=axis)) - of(y.mean(axis=axis))
 
     result = bootstrap(
         (a, b), statistic, paired=True, vectorized=True, n_resamples=n_resamples, batch=200,
         confidence_level=confidence, method="percentile", random_state=np.random.default_rng(random_state),
     )
     low, high = result.confidence_interval
-    return float(a.mean() - b.mean()), float(low), float(high)
+    return float(of(a.mean()) - of(b.mean())), float(low), float(high)
 
 
 def mcnemar_test(y_true, pred_a, pred_b):

@@ -291,7 +291,7 @@ class ComparisonResult:
         head = ["model", "accuracy", "macro-F1"] + (["ROC AUC"] if binary else []) + [
             f"vs {self.baseline} (95% CI)", "McNemar p"] + (["t-test p"] if cv else []) + [
             "fit s", "predict s", "peak MiB"]
-        lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
+        rows = []
         for m in self.models:
             cells = [m.name, _spread(m.accuracy), _spread(m.macro_f1)]
             if binary:
@@ -304,14 +304,12 @@ class ComparisonResult:
                 cells.append(_p(vs["mcnemar_p"]))
                 if cv:
                     cells.append(f"{vs['t_test_p']:.3g}")
-            cells += [f"{m.fit_seconds:.1f}", f"{m.predict_seconds:.1f}",
-                      "-" if m.peak_rss_mib is None else f"{m.peak_rss_mib:,.0f}"]
-            lines.append("| " + " | ".join(cells) + " |")
-        return "\n".join(lines)
+            rows.append(cells + _cost_cells(m))
+        return _markdown_table(head, rows)
 
     def verdicts(self):
         """One sentence per model against the baseline."""
-        return [m.vs_baseline["verdict"] for m in self.models if m.vs_baseline]
+        return _verdicts(self.models)
 
 
 @dataclass
@@ -349,7 +347,7 @@ class RatingComparisonResult:
         """The results as a Markdown table: mean ± standard deviation over seeds."""
         head = ["model", "RMSE", "MAE", "R²", "sentiment accuracy", f"RMSE vs {self.baseline} (95% CI)",
                 "t-test p", "sentiment vs baseline (95% CI)", "fit s", "predict s", "peak MiB"]
-        lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
+        rows = []
         for m in self.models:
             cells = [m.name, _spread(m.rmse), _spread(m.mae), _spread(m.r2), _spread(m.sign_accuracy)]
             vs = m.vs_baseline
@@ -360,14 +358,28 @@ class RatingComparisonResult:
                           f"{vs['t_test_p']:.3g}",
                           f"{100 * vs['sign_difference']:+.2f} ({100 * vs['sign_low']:+.2f} to "
                           f"{100 * vs['sign_high']:+.2f})"]
-            cells += [f"{m.fit_seconds:.1f}", f"{m.predict_seconds:.1f}",
-                      "-" if m.peak_rss_mib is None else f"{m.peak_rss_mib:,.0f}"]
-            lines.append("| " + " | ".join(cells) + " |")
-        return "\n".join(lines)
+            rows.append(cells + _cost_cells(m))
+        return _markdown_table(head, rows)
 
     def verdicts(self):
         """One sentence per model against the baseline, on RMSE."""
-        return [m.vs_baseline["verdict"] for m in self.models if m.vs_baseline]
+        return _verdicts(self.models)
+
+
+def _markdown_table(head, rows):
+    """A Markdown table: the first column left-aligned, the others right-aligned."""
+    lines = ["| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 1)]
+    return "\n".join(lines + ["| " + " | ".join(cells) + " |" for cells in rows])
+
+
+def _cost_cells(m):
+    """A model's fit and predict seconds and peak memory, as table cells."""
+    return [f"{m.fit_seconds:.1f}", f"{m.predict_seconds:.1f}",
+            "-" if m.peak_rss_mib is None else f"{m.peak_rss_mib:,.0f}"]
+
+
+def _verdicts(models):
+    return [m.vs_baseline["verdict"] for m in models if m.vs_baseline]
 
 
 def _spread(values):
