@@ -42,18 +42,29 @@ def _trim(X, rows, first, last):
     return X[rows, lo:hi]
 
 
-def _length_order(first, last, rng, chunk):
-    """Indices grouped by length: shuffled, then sorted within chunks."""
+#: Share of each epoch's rows that go into random (unsorted) batches; see
+#: :class:`LengthBatches` and docs/benchmarks.md ("Time to accuracy").
+MIXED_SHARE = 0.25
+
+
+def _length_order(first, last, rng, chunk, batch_size, mixed_share):
+    """Indices grouped by length, batch by batch.
+
+    Without ``rng``: sorted by span. With it: shuffled; the first
+    ``mixed_share`` of the rows (whole batches) stay in that random order,
+    the rest are sorted by span within chunks of ``chunk`` rows.
+    """
     n = len(first)
-    order = rng.permutation(n) if rng is not None else np.arange(n)
+    spans = last - first
     if rng is None:
-        return order[np.argsort(last - first, kind="stable")]
-    spans = (last - first)[order]
-    pieces = []
-    for start in range(0, n, chunk):
+        return np.argsort(spans, kind="stable")
+    order = rng.permutation(n)
+    n_mixed = int(round(mixed_share * n / batch_size)) * batch_size
+    pieces = [order[:n_mixed]]
+    for start in range(n_mixed, n, chunk):
         piece = order[start : start + chunk]
-        pieces.append(piece[np.argsort(spans[start : start + chunk], kind="stable")])
-    return np.concatenate(pieces) if pieces else order
+        pieces.append(piece[np.argsort(spans[piece], kind="stable")])
+    return np.concatenate(pieces)
 
 
 class LengthBatches:
@@ -67,18 +78,26 @@ class LengthBatches:
         Targets and weights, batched alongside.
     batch_size : int
     shuffle : bool
-        Reshuffle every epoch: a random permutation, sorted by length within
-        chunks of ``chunk_batches`` batches, then the batch order shuffled.
-        Training stays stochastic while each batch holds similar lengths.
+        Reshuffle every epoch: a random permutation; a share ``mixed_share``
+        of the rows stays in random batches, the rest is sorted by length
+        within chunks of ``chunk_batches`` batches; then the batch order is
+        shuffled. Training stays stochastic while most batches hold similar
+        lengths. Without ``shuffle``, the rows are sorted by length.
     seed : int or None
         Seed of the shuffling.
     by_length : bool, default=True
         ``False`` gives plain (shuffled) batches over all columns.
+    chunk_batches : int, default=32
+    mixed_share : float, default=MIXED_SHARE
+        Batches of sorted lengths alone made networks learn less per epoch
+        than random batches; a quarter of the rows in random batches closed
+        that gap at some of the speed (figures in docs/benchmarks.md,
+        "Time to accuracy").
     """
 
     def __init__(
         self, X, y=None, sample_weight=None, *, batch_size=128, shuffle=True, seed=None,
-        by_length=True, chunk_batches=32,
+        by_length=True, chunk_batches=32, mixed_share=MIXED_SHARE,
     ):
         self.by_length = by_length
         self.X = X
@@ -87,6 +106,7 @@ class LengthBatches:
         self.batch_size = int(batch_size)
         self.shuffle = shuffle
         self.chunk = self.batch_size * chunk_batches
+        self.mixed_share = mixed_share
         self.seed = seed
         self.first, self.last = token_span(X)
         self.set_epoch(0)
@@ -102,7 +122,7 @@ class LengthBatches:
         if self.shuffle:
             rng = np.random.default_rng([self.seed, int(epoch)] if self.seed is not None else None)
         if self.by_length:
-            order = _length_order(self.first, self.last, rng, self.chunk)
+            order = _length_order(self.first, self.last, rng, self.chunk, self.batch_size, self.mixed_share)
         elif rng is not None:
             order = rng.permutation(len(self.X))
         else:

@@ -262,6 +262,29 @@ def test_length_batches_group_similar_lengths_and_reshuffle():
     assert sorted(np.concatenate(batches.batches)) == list(range(400))
 
 
+def test_length_batches_mix_a_share_of_random_batches_reproducibly():
+    from skrnn._batching import MIXED_SHARE, LengthBatches
+
+    X, y = token_data(800, steps=60, seed=4)
+    batches = LengthBatches(X, y, batch_size=20, shuffle=True, seed=7)
+    layout = batches.layout(3)
+    spans = batches.last - batches.first
+    assert sorted(np.concatenate(layout)) == list(range(800))
+    # Sorted batches hold nearly equal spans; random ones the whole range.
+    spread = np.array([np.ptp(spans[rows]) for rows in layout])
+    n_mixed = int(round(MIXED_SHARE * 800 / 20))
+    assert np.sum(spread > 0.3 * np.ptp(spans)) == pytest.approx(n_mixed, abs=1)
+    # A pure function of (seed, epoch): the same again, another epoch or seed differs.
+    assert all(np.array_equal(a, b) for a, b in zip(layout, LengthBatches(X, y, batch_size=20, seed=7).layout(3)))
+    assert not all(np.array_equal(a, b) for a, b in zip(layout, batches.layout(4)))
+    assert not all(np.array_equal(a, b) for a, b in zip(layout, LengthBatches(X, y, batch_size=20, seed=8).layout(3)))
+    # mixed_share=0: every batch sorted; without shuffling: sorted by span, nothing mixed.
+    sorted_only = LengthBatches(X, y, batch_size=20, seed=7, mixed_share=0).layout(3)
+    assert max(np.ptp(spans[rows]) for rows in sorted_only) < 0.3 * np.ptp(spans)
+    fixed = LengthBatches(X, y, batch_size=20, shuffle=False)
+    np.testing.assert_array_equal(np.concatenate(fixed.batches), np.argsort(spans, kind="stable"))
+
+
 def test_length_batches_dataset_follows_the_layout_without_autotuning():
     from skrnn._batching import LengthBatches
 

@@ -1,0 +1,317 @@
+"""Time to accuracy: test accuracy against cumulative training seconds.
+
+Same architecture on both sides (Embedding(10000, 32) -> cell -> Dense(1),
+no dropout, rmsprop at its constant 1e-3, batch 128), on the 20,000
+training reviews and padded matrix of ``bench_speed.py`` (maxlen 500):
+
+- ``plain``: the classic Keras recipe, unmasked, every batch 500 steps wide;
+- ``skrnn``: the skrnn classifier with its defaults for the rest (masked
+  padding, length-aware batches);
+- ``unbucketed``: the same classifier with ``bucket_by_length=False``
+  (masked, random batches over all 500 columns).
+
+Each run trains for ``--epochs`` epochs in one ``fit`` call; after every
+epoch a callback scores the first 5,000 of the shuffled test reviews (not
+timed). Seconds count from the ``fit`` call (building and tracing included)
+to the end of each epoch, scoring excluded. The recipes take turns within
+each seed, in one process.
+
+``--part layouts`` compares ways of composing the batches (on the
+SimpleRNN, the cell the batch composition moves most) the same way; each is
+a ``LengthBatches`` layout, swapped in through the classifier.
+
+    python benchmarks/bench_time_to_accuracy.py --part curves --epochs 5 --seeds 0,1,2
+    python benchmarks/bench_time_to_accuracy.py --part layouts --epochs 2 --seeds 0,1,2,3,4
+"""
+
+import argparse
+import json
+import time
+
+import numpy as np
+from _common import REPO, machine, write_section
+from bench_speed import MAXLEN, VOCAB, load, matrices
+
+N_TEST = 5000
+
+#: name: (cell, units, pooling)
+CELLS = {
+    "simple_rnn-last": ("simple_rnn", 64, "last"),
+    "simple_rnn-max": ("simple_rnn", 64, "max"),
+    "lstm": ("lstm", 32, "last"),
+    "gru": ("gru", 32, "last"),
+}
+
+
+def test_subset():
+    """The first N_TEST test reviews after a seeded shuffle (the test set is stored sorted by label)."""
+    X, y, X_test, y_test = load()
+    order = np.random.default_rng(0).permutation(len(X_test))[:N_TEST]
+    return X, y, [X_test[i] for i in order], y_test[order]
+
+
+class Scorer:
+    """Keras callback: cumulative training seconds and test accuracy after each epoch.
+
+    ``start()`` is called just before ``fit``; the scoring's own time is
+    taken out of the clock.
+    """
+
+    def __new__(cls, predict_proba, X, y):
+        import keras
+
+        class _Scorer(keras.callbacks.Callback):
+            def start(self):
+                self.t0, self.scoring, self.seconds, self.accuracy = time.perf_counter(), 0.0, [], []
+
+            def on_epoch_end(self, epoch, logs=None):
+                now = time.perf_counter()
+                self.seconds.append(now - self.t0 - self.scoring)
+                p = np.asarray(predict_proba(X)).reshape(len(X), -1)[:, -1]
+                self.accuracy.append(float(np.mean((p >= 0.5) == y)))
+                self.scoring += time.perf_counter() - now
+
+        return _Scorer()
+
+
+def plain_run(name, seed, epochs, Xp, y, Xp_test, y_test):
+    import keras
+    from keras import layers
+
+    cell, units, pooling = CELLS[name]
+    rnn = {"lstm": layers.LSTM, "gru": layers.GRU, "simple_rnn": layers.SimpleRNN}[cell]
+    keras.utils.set_random_seed(seed)
+    stack = [keras.Input((MAXLEN,), dtype="int32"), layers.Embedding(VOCAB, 32)]
+    stack += [rnn(units, return_sequences=True), layers.GlobalMaxPooling1D()] if pooling == "max" else [rnn(units)]
+    model = keras.Sequential(stack + [layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["acc"])
+    scorer = Scorer(lambda X: model.predict(X, batch_size=512, verbose=0), Xp_test, y_test)
+    scorer.start()
+    model.fit(Xp, y, epochs=epochs, batch_size=128, verbose=0, callbacks=[scorer])
+    return scorer
+
+
+def skrnn_classifier(name, seed, epochs, **params):
+    from skrnn import GRUClassifier, LSTMClassifier, SimpleRNNClassifier
+
+    cell, units, pooling = CELLS[name]
+    cls = {"lstm": LSTMClassifier, "gru": GRUClassifier, "simple_rnn": SimpleRNNClassifier}[cell]
+    return cls(embedding_dim=32, units=units, pooling=pooling, dropout=0.0, optimizer="rmsprop",
+               learning_rate_decay=1.0, batch_size=128, vocabulary_size=VOCAB, epochs=epochs, random_state=seed,
+               **params)
+
+
+def skrnn_run(clf, Xp, y, Xp_test, y_test):
+    scorer = Scorer(lambda X: clf.predict_proba(X), Xp_test, y_test)
+    clf.set_params(callbacks=[scorer])
+    scorer.start()
+    clf.fit(Xp, y)
+    return scorer
+
+
+
+
+# -- batch layouts -----------------------------------------------------------------
+
+
+def layout_runner(layout):
+    """A recipe training the skrnn classifier with batches laid out by ``layout(batches, epoch)``."""
+    from skrnn._batching import LengthBatches
+
+    class Batches(LengthBatches):
+        def layout(self, epoch):
+            return layout(self, epoch)
+
+    def run(name, seed, epochs, *data):
+        clf = skrnn_classifier(name, seed, epochs)
+
+        class Classifier(type(clf)):
+            def _batches(self, X, y, sample_weight, batch_size, shuffle):
+                return Batches(X, y, sample_weight, batch_size=batch_size, shuffle=shuffle, seed=self.random_state)
+
+        return skrnn_run(Classifier(**clf.get_params()), *data)
+
+    return run
+
+
+def _sorted_chunks(order, key, chunk):
+    return np.concatenate([order[s : s + chunk][np.argsort(key[order[s : s + chunk]], kind="stable")]
+                           for s in range(0, len(order), chunk)])
+
+
+def _shuffled_batches(order, batch_size, rng):
+    batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    return [batches[i] for i in rng.permutation(len(batches))]
+
+
+def chunked(chunk_batches, noise=0.0, mixed=0.0, random_first_epoch=False):
+    """Shuffle, sort by token span (times 1 +- ``noise``) within chunks, batch, shuffle the batches.
+
+    ``mixed``: the share of rows that go into random (unsorted) batches
+    instead; ``random_first_epoch``: the first epoch all random.
+    """
+
+    def layout(batches, epoch):
+        rng = np.random.default_rng([batches.seed, int(epoch)])
+        span = (batches.last - batches.first).astype(float)
+        order = rng.permutation(len(span))
+        if random_first_epoch and epoch == 0:
+            return _shuffled_batches(order, batches.batch_size, rng)
+        n_mixed = int(round(mixed * len(order) / batches.batch_size)) * batches.batch_size
+        key = span * rng.uniform(1 - noise, 1 + noise, len(span)) if noise else span
+        chunk = batches.batch_size * chunk_batches
+        order = np.concatenate([order[:n_mixed], _sorted_chunks(order[n_mixed:], key, chunk)])
+        return _shuffled_batches(order, batches.batch_size, rng)
+
+    return layout
+
+
+LAYOUTS = {
+    "chunks of 32 batches": chunked(32),
+    "chunks of 4 batches": chunked(4),
+    "chunks of 32, spans x U(0.75, 1.25)": chunked(32, noise=0.25),
+    "chunks of 32, 25 % of rows in random batches": chunked(32, mixed=0.25),
+    "chunks of 32, first epoch random": chunked(32, random_first_epoch=True),
+    "whole epoch sorted": chunked(10**6),
+}
+
+
+#: The recipes of ``--part curves``.
+RECIPES = {
+    "plain": lambda name, seed, epochs, *data: plain_run(name, seed, epochs, *data),
+    "skrnn": lambda name, seed, epochs, *data: skrnn_run(skrnn_classifier(name, seed, epochs), *data),
+    "sorted batches only": layout_runner(LAYOUTS["chunks of 32 batches"]),
+    "unbucketed": lambda name, seed, epochs, *data: skrnn_run(
+        skrnn_classifier(name, seed, epochs, bucket_by_length=False), *data),
+}
+
+
+# -- running and reporting ---------------------------------------------------------
+
+
+def run_all(recipes, names, seeds, epochs, data, log):
+    """{(recipe, name): [scorer per seed]}; the recipes take turns within each seed."""
+    results = {}
+    for seed in seeds:
+        for name in names:
+            for recipe, run in recipes.items():
+                scorer = run(name, seed, epochs, *data)
+                results.setdefault((recipe, name), []).append(scorer)
+                record = {"recipe": recipe, "model": name, "seed": seed, "seconds": scorer.seconds,
+                          "accuracy": scorer.accuracy}
+                print(json.dumps(record), flush=True)
+                log.append(record)
+    return results
+
+
+def t_interval(values):
+    from scipy import stats
+
+    values = np.asarray(values, float)
+    if len(values) < 2:
+        return float(values.mean()), float("nan")
+    return float(values.mean()), float(stats.t.ppf(0.975, len(values) - 1) * stats.sem(values))
+
+
+def summary_rows(results, reference):
+    """Table rows: accuracy (mean +- sd) per epoch, seconds per epoch, difference to ``reference``."""
+    rows = []
+    for (recipe, name), scorers in results.items():
+        acc = np.array([s.accuracy for s in scorers])
+        secs = np.array([s.seconds for s in scorers])
+        per_epoch = np.median(np.diff(secs, axis=1)) if secs.shape[1] > 1 else np.median(secs[:, 0])
+        ref = np.array([s.accuracy for s in results[(reference, name)]]) if (reference, name) in results else None
+        diff = ""
+        if ref is not None and recipe != reference:
+            m, h = t_interval(acc[:, -1] - ref[:, -1])
+            diff = f"{100 * m:+.1f} ({100 * (m - h):+.1f} to {100 * (m + h):+.1f})"
+        cells = " | ".join(f"{a:.4f} ± {s:.4f}" for a, s in zip(acc.mean(0), acc.std(0, ddof=1)))
+        rows.append(f"| {name} | {recipe} | {cells} | {np.median(secs[:, 0]):.1f} | {per_epoch:.1f} | "
+                    f"{np.median(secs[:, -1]):.1f} | {diff} |")
+    return rows
+
+
+def plot(results, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = sorted({name for _, name in results}, key=list(CELLS).index)
+    fig, axes = plt.subplots(1, len(names), figsize=(4.2 * len(names), 3.6), sharey=True, squeeze=False)
+    for ax, name in zip(axes[0], names):
+        for (recipe, model), scorers in results.items():
+            if model != name:
+                continue
+            acc = np.array([s.accuracy for s in scorers])
+            secs = np.median([s.seconds for s in scorers], axis=0)
+            line = ax.plot(secs, acc.mean(0), marker="o", label=recipe)[0]
+            ax.fill_between(secs, acc.min(0), acc.max(0), color=line.get_color(), alpha=0.2)
+        ax.set_title(name)
+        ax.set_xlabel("training seconds (median over seeds)")
+        ax.grid(alpha=0.3)
+    axes[0][0].set_ylabel("test accuracy (mean; band: seed range)")
+    axes[0][0].legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--part", choices=["curves", "layouts"], default="curves")
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--models", default=",".join(CELLS), help=f"of {', '.join(CELLS)}")
+    parser.add_argument("--layouts", default=",".join(map(str, range(len(LAYOUTS)))),
+                        help="indices into: " + "; ".join(f"{i}: {k}" for i, k in enumerate(LAYOUTS)))
+    args = parser.parse_args()
+    seeds = [int(s) for s in args.seeds.split(",")]
+
+    X, y, X_test, y_test = test_subset()
+    Xp, Xp_test = matrices(X, X_test)
+    data = (Xp, y, Xp_test, y_test)
+    log = []
+    if args.part == "curves":
+        names = args.models.split(",")
+        results = run_all(RECIPES, names, seeds, args.epochs, data, log)
+        reference = "plain"
+    else:
+        names = ["simple_rnn-last"]
+        chosen = [list(LAYOUTS)[int(i)] for i in args.layouts.split(",")]
+        recipes = {"random batches (unbucketed)": RECIPES["unbucketed"]}
+        recipes.update({k: layout_runner(LAYOUTS[k]) for k in chosen})
+        results = run_all(recipes, names, seeds, args.epochs, data, log)
+        reference = "random batches (unbucketed)"
+    section = f"time-to-accuracy-{args.part}"
+    runs = REPO / "benchmarks" / "results" / "runs"  # every run's figures, beside the rendered sections
+    runs.mkdir(exist_ok=True)
+    (runs / f"{section}.json").write_text(json.dumps(log, indent=1) + "\n")
+    epochs_head = " | ".join(f"acc. epoch {e + 1}" for e in range(args.epochs))
+    lines = [
+        f"{machine()}; 20,000 training reviews, maxlen {MAXLEN}, vocabulary {VOCAB:,}, embedding 32, "
+        "no dropout, rmsprop at a constant 1e-3, batch 128; test accuracy on 5,000 test reviews.",
+        f"Command: `python benchmarks/bench_time_to_accuracy.py --part {args.part} --epochs {args.epochs} "
+        f"--seeds {args.seeds}" + (f" --models {args.models}`." if args.part == "curves" else
+                                   f" --layouts {args.layouts}`."),
+        "",
+        f"Accuracy: mean ± sd over seeds {args.seeds}. Seconds: median over seeds, counted from the `fit` call "
+        "(building and tracing included), scoring excluded. Last column: the last epoch's accuracy minus "
+        f"{reference}'s, mean over the paired seeds in points, with its 95 % t interval.",
+        "",
+        f"| model | recipe | {epochs_head} | s to epoch 1 | s/epoch after | s to epoch {args.epochs} | "
+        f"vs {reference} |",
+        "|---|---|" + "---:|" * args.epochs + "---:|---:|---:|---:|",
+    ]
+    lines += summary_rows(results, reference)
+    if args.part == "curves":
+        figure = REPO / "docs" / "images" / "time_to_accuracy.png"
+        figure.parent.mkdir(exist_ok=True)
+        plot(results, figure)
+        lines += ["", "![Test accuracy against training seconds](images/time_to_accuracy.png)"]
+    print("\n".join(lines))
+    write_section(section, "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
