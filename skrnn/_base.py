@@ -31,6 +31,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._batching import LengthBatches, predict_by_length, quiet_retracing
 from ._compat import (
+    build_training_state,
     picklable_with_frozen_layers,
     release_keras_state,
     route_params,
@@ -704,6 +705,7 @@ class RecurrentEstimator:
         if self.learning_rate_decay_ != 1:
             callbacks.append(decay_callback(self.learning_rate_decay_))
         batches = self._batches(*train, batch_size, shuffle)
+        build_training_state(self.model_, batches[0])
         if validation is not None:
             validation = self._batches(*validation, val_batch_size, False).as_dataset()
         with seed_scope(self._random_state), quiet_retracing():

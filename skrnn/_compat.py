@@ -20,6 +20,9 @@ A library upgrade that moves a private name breaks this file and no other.
   ... parameters.
 - :func:`release_keras_state` and :func:`seed_scope` reach into Keras' global
   state and TensorFlow's seeding and op determinism.
+- :func:`build_training_state` creates a compiled model's optimizer and
+  metric variables before its first train step, through Keras' own
+  ``_symbolic_build``.
 - :func:`picklable_with_frozen_layers` pickles a model through scikeras'
   packing so that a frozen layer keeps its optimizer slots: Keras' loader
   builds the optimizer for the trainable weights only, so a model saved with
@@ -40,7 +43,7 @@ from sklearn.utils import ClassifierTags, RegressorTags
 
 __all__ = [
     "KerasClassifierCompat", "KerasRegressorCompat", "route_params", "release_keras_state", "seed_scope",
-    "op_determinism_enabled", "picklable_with_frozen_layers",
+    "op_determinism_enabled", "picklable_with_frozen_layers", "build_training_state",
 ]
 
 
@@ -107,6 +110,25 @@ def release_keras_state():
         _last_collection[0] = now
     if user_seed is not None:
         global_state.set_global_attribute(GLOBAL_RANDOM_SEED, user_seed)
+
+
+def build_training_state(model, batch):
+    """Create ``model``'s optimizer and compiled-metric variables from one batch's shapes.
+
+    Keras creates them lazily, inside the first train step it traces; a
+    ``tf.function`` that creates variables on its first call is traced
+    twice (once creating them, once without), so a new model paid for two
+    traces of its train step before its first batch. Built beforehand (by
+    shape inference, nothing computed), the step is traced once. The
+    variables start as they would have (zeros), so training is unchanged.
+    A model that is built already, runs eagerly (nothing traced) or under a
+    distribution strategy (Keras builds it then, in the strategy's scope) is
+    left as it is.
+    """
+    build = getattr(model, "_symbolic_build", None)
+    if build is None or model.run_eagerly or getattr(model, "_distribute_strategy", None) is not None:
+        return
+    build(data_batch=tuple(batch))
 
 
 def op_determinism_enabled():

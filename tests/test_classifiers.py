@@ -362,6 +362,21 @@ def test_same_random_state_same_model_in_and_across_processes(tmp_path):
     assert not np.array_equal(a, c)
 
 
+def test_a_new_model_traces_its_train_step_once(monkeypatch):
+    # Keras creates the optimizer's and metrics' variables inside the first
+    # traced step, and TensorFlow then traces it a second time; skrnn builds
+    # them beforehand (build_training_state), with the same training result.
+    from keras.src.backend.tensorflow.trainer import TensorFlowTrainer
+
+    traced = []
+    step = TensorFlowTrainer.train_step
+    monkeypatch.setattr(TensorFlowTrainer, "train_step", lambda model, data: traced.append(1) or step(model, data))
+    X, y = token_data(40, steps=8)
+    clf = SimpleRNNClassifier(**{**TINY, "run_eagerly": False}, validation_split=0.25).fit(X, y)
+    assert len(traced) == 1
+    assert clf.model_.optimizer.iterations.numpy() == 2 * 2  # 30 training rows, batch 16, 2 epochs
+
+
 def test_seeding_is_scoped_to_fit():
     import os
 
