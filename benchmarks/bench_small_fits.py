@@ -54,7 +54,7 @@ def load(n):
 
 
 def fixed_cost(X, y, repeats):
-    """{(cell, variant): [(fit seconds, warm epoch seconds), ...]}"""
+    """The fit and warm-epoch seconds of each classifier and way: {(name, way): [(fit, warm), ...]}."""
     from skrnn import GRUClassifier, LSTMClassifier, SequencePadder, SimpleRNNClassifier, TextVectorizer
 
     Xp = SequencePadder(maxlen=500).fit_transform(TextVectorizer(max_features=10000).fit_transform(X))
