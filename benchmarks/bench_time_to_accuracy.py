@@ -233,7 +233,7 @@ def summary_rows(results, reference):
 
 
 def target_rows(results):
-    """Per model and skrnn recipe: speed per epoch against plain, accuracy against unbucketed, time to plain's.
+    """Per model and recipe: speed per epoch against plain, accuracy against unbucketed, time to plain's.
 
     Time to plain's accuracy: the first epoch whose mean accuracy reaches
     the plain recipe's mean at epoch 2, and its seconds as a share of the
@@ -254,19 +254,20 @@ def target_rows(results):
         plain_acc, plain_secs = arrays("plain", name)
         goal, goal_s = plain_acc[:, 1].mean(), np.median(plain_secs[:, 1])
         free_acc, _ = arrays("unbucketed", name)
-        for recipe in [r for r, n in results if n == name and r != "plain"]:
+        for recipe in [r for r, n in results if n == name]:
             acc, secs = arrays(recipe, name)
             diffs = []
             for epoch in (1, acc.shape[1] - 1):
                 m, h = t_interval(acc[:, epoch] - free_acc[:, epoch])
-                diffs.append(f"{100 * m:+.1f} ({100 * (m - h):+.1f} to {100 * (m + h):+.1f})")
+                diffs.append("—" if recipe == "unbucketed" else
+                             f"{100 * m:+.1f} ({100 * (m - h):+.1f} to {100 * (m + h):+.1f})")
             reached = np.flatnonzero(acc.mean(0) >= goal)
             reach = "not within the epochs run"
             if len(reached):
                 at = np.median(secs[:, reached[0]])
                 reach = f"epoch {reached[0] + 1}, {at:.0f} s ({at / goal_s:.2f} of plain's {goal_s:.0f} s)"
             rows.append(f"| {name} | {recipe} | {per_epoch(plain_secs) / per_epoch(secs):.1f}x | "
-                        f"{' | '.join(diffs)} | {reach} |")
+                        f"{' | '.join(diffs)} | {acc[:, 1:].min(axis=1).mean():.4f} | {reach} |")
     return rows
 
 
@@ -371,11 +372,12 @@ def render(args, section, results, reference):
             "",
             "Against the targets: speed-up per epoch over the plain recipe (median seconds per epoch after the "
             "first); accuracy minus unbucketed skrnn's at epochs 2 and " + str(last) + " (points, paired over the "
-            "seeds, 95 % t interval); when the mean accuracy first reaches the plain recipe's at epoch 2.",
+            "seeds, 95 % t interval); each run's lowest accuracy from epoch 2 on, mean over the seeds (a drop between "
+            "epochs lowers it); when the mean accuracy first reaches the plain recipe's at epoch 2.",
             "",
             f"| model | recipe | speed-up per epoch | vs unbucketed, epoch 2 | vs unbucketed, epoch {last} | "
-            "reaches plain's epoch-2 accuracy |",
-            "|---|---|---:|---:|---:|---|",
+            "lowest from epoch 2 | reaches plain's epoch-2 accuracy |",
+            "|---|---|---:|---:|---:|---:|---|",
         ]
         lines += target_rows(results)
         figure = REPO / "docs" / "images" / "time_to_accuracy.png"
