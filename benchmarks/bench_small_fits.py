@@ -22,6 +22,7 @@ fitting, taking turns in one process:
 """
 
 import argparse
+import math
 import statistics
 from contextlib import contextmanager, nullcontext
 from unittest import mock
@@ -114,8 +115,8 @@ def main():
         "### The fixed cost of a fit",
         "",
         f"Default classifiers, 1 epoch on 500 training reviews (maxlen 500); medians over {args.repeats} "
-        "repeats, the two ways taking turns. Warm epoch: the same model's next epoch (`partial_fit`); fixed cost: "
-        "the fit's seconds minus a warm epoch's.",
+        "repeats, the two ways taking turns. Warm epoch: the same model's next epoch (a `partial_fit` call, with "
+        "what any call costs); fixed cost: the fit's seconds minus a warm epoch's.",
         "",
         "| classifier | way | fit s | warm epoch s | fixed cost s |",
         "|---|---|---:|---:|---:|",
@@ -128,8 +129,9 @@ def main():
         "",
         "### GridSearchCV of small fits",
         "",
-        f"TextVectorizer(10000) -> SequencePadder(500) -> LSTMClassifier(epochs=2, random_state=0), 2,000 training "
-        f"reviews, {len(GRID)} parameters x 2 values (8 candidates) x 3 folds, n_jobs=1; wall seconds, median over "
+        f"TextVectorizer(10000) -> SequencePadder(500) -> LSTMClassifier(epochs=2, random_state=0), {len(X):,} "
+        f"training reviews, {math.prod(map(len, GRID.values()))} candidates "
+        f"({', '.join(p.split('__')[1] for p in GRID)}) x 3 folds, n_jobs=1; wall seconds, median over "
         f"{args.repeats} repeats taking turns.",
         "",
         "| way | wall s | ratio |",
