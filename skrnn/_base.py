@@ -102,8 +102,10 @@ _PARAMS_DOC = """
         out-of-vocabulary (id 1), in fit and in predict.
     bucket_by_length : bool, default=True
         Group rows of similar length into batches and run each batch only
-        over its token span. Exact (same function) when ``mask_padding`` is
-        on; ignored when it is off.
+        over its token span; a quarter of each epoch's rows stays in random
+        batches, which keeps training as steady as random batches do (see
+        docs/design.md). Exact (same function) when ``mask_padding`` is on;
+        ignored when it is off.
     optimizer : str or keras optimizer, default="rmsprop"
         As in scikeras; ``optimizer__<name>`` sets its arguments.
     learning_rate : float or None, default=None
