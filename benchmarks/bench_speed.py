@@ -187,6 +187,7 @@ def torch_section(args, Xp, y, Xp_test, y_test):
             for side in sides:
                 walls[side].append(seconds(fit[side]))
                 seed_accs[side].append(accuracy(predict[side], Xp_test, y_test))
+                print(side, f"{walls[side][-1]:.1f} s, test acc {seed_accs[side][-1]:.4f}", flush=True)
         print("torch", seed, json.dumps([walls, seed_accs]), flush=True)
         for side in sides:
             accs[side].append(seed_accs[side])
