@@ -103,7 +103,7 @@ _PARAMS_DOC = """
     bucket_by_length : bool, default=True
         Group rows of similar length into batches and run each batch only
         over its token span; a quarter of each epoch's rows stays in random
-        batches, which keeps training as steady as random batches do (see
+        batches, which keeps the accuracy per epoch of random batches (see
         docs/design.md). Exact (same function) when ``mask_padding`` is on;
         ignored when it is off.
     optimizer : str or keras optimizer, default="rmsprop"

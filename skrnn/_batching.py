@@ -89,10 +89,10 @@ class LengthBatches:
         ``False`` gives plain (shuffled) batches over all columns.
     chunk_batches : int, default=32
     mixed_share : float, default=MIXED_SHARE
-        Batches of sorted lengths alone made networks learn less per epoch
-        than random batches; a quarter of the rows in random batches closed
-        that gap at some of the speed (figures in docs/benchmarks.md,
-        "Time to accuracy").
+        Batches of sorted lengths alone made networks learn a little less
+        per epoch than random batches; with a quarter of the rows in random
+        batches the difference was inside the seed noise, at some of the
+        speed (figures in docs/benchmarks.md, "Time to accuracy").
     """
 
     def __init__(
