@@ -117,8 +117,8 @@ def build_training_state(model, batch):
 
     Keras creates them lazily, inside the first train step it traces; a
     ``tf.function`` that creates variables on its first call is traced
-    twice (once creating them, once without), so a new model paid for two
-    traces of its train step before its first batch. Built beforehand (by
+    twice (once creating them, once without): left to Keras, a new model
+    pays for two traces of its train step before its first batch. Built beforehand (by
     shape inference, nothing computed), the step is traced once. The
     variables start as they would have (zeros), so training is unchanged.
     A model that is built already, runs eagerly (nothing traced) or under a
