@@ -31,7 +31,7 @@ import types
 
 import numpy as np
 from _common import REPO, machine, write_section
-from bench_speed import MAXLEN, VOCAB, load, matrices
+from bench_speed import MAXLEN, VOCAB, accuracy, load, matrices
 
 N_TEST = 5000
 
@@ -51,28 +51,25 @@ def test_subset():
     return X, y, [X_test[i] for i in order], y_test[order]
 
 
-class Scorer:
-    """Keras callback: cumulative training seconds and test accuracy after each epoch.
+def scorer(predict_proba, X, y):
+    """A Keras callback: cumulative training seconds and test accuracy after each epoch.
 
-    ``start()`` is called just before ``fit``; the scoring's own time is
+    Its ``start()`` is called just before ``fit``; the scoring's own time is
     taken out of the clock.
     """
+    import keras
 
-    def __new__(cls, predict_proba, X, y):
-        import keras
+    class Scorer(keras.callbacks.Callback):
+        def start(self):
+            self.t0, self.scoring, self.seconds, self.accuracy = time.perf_counter(), 0.0, [], []
 
-        class _Scorer(keras.callbacks.Callback):
-            def start(self):
-                self.t0, self.scoring, self.seconds, self.accuracy = time.perf_counter(), 0.0, [], []
+        def on_epoch_end(self, epoch, logs=None):
+            now = time.perf_counter()
+            self.seconds.append(now - self.t0 - self.scoring)
+            self.accuracy.append(accuracy(predict_proba, X, y))
+            self.scoring += time.perf_counter() - now
 
-            def on_epoch_end(self, epoch, logs=None):
-                now = time.perf_counter()
-                self.seconds.append(now - self.t0 - self.scoring)
-                p = np.asarray(predict_proba(X)).reshape(len(X), -1)[:, -1]
-                self.accuracy.append(float(np.mean((p >= 0.5) == y)))
-                self.scoring += time.perf_counter() - now
-
-        return _Scorer()
+    return Scorer()
 
 
 def plain_run(name, seed, epochs, Xp, y, Xp_test, y_test):
@@ -86,10 +83,10 @@ def plain_run(name, seed, epochs, Xp, y, Xp_test, y_test):
     stack += [rnn(units, return_sequences=True), layers.GlobalMaxPooling1D()] if pooling == "max" else [rnn(units)]
     model = keras.Sequential(stack + [layers.Dense(1, activation="sigmoid")])
     model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["acc"])
-    scorer = Scorer(lambda X: model.predict(X, batch_size=512, verbose=0), Xp_test, y_test)
-    scorer.start()
-    model.fit(Xp, y, epochs=epochs, batch_size=128, verbose=0, callbacks=[scorer])
-    return scorer
+    clock = scorer(lambda X: model.predict(X, batch_size=512, verbose=0), Xp_test, y_test)
+    clock.start()
+    model.fit(Xp, y, epochs=epochs, batch_size=128, verbose=0, callbacks=[clock])
+    return clock
 
 
 def skrnn_classifier(name, seed, epochs, **params):
@@ -103,13 +100,11 @@ def skrnn_classifier(name, seed, epochs, **params):
 
 
 def skrnn_run(clf, Xp, y, Xp_test, y_test):
-    scorer = Scorer(lambda X: clf.predict_proba(X), Xp_test, y_test)
-    clf.set_params(callbacks=[scorer])
-    scorer.start()
+    clock = scorer(clf.predict_proba, Xp_test, y_test)
+    clf.set_params(callbacks=[clock])
+    clock.start()
     clf.fit(Xp, y)
-    return scorer
-
-
+    return clock
 
 
 # -- batch layouts -----------------------------------------------------------------
@@ -179,7 +174,7 @@ LAYOUTS = {
 
 #: The recipes of ``--part curves``.
 RECIPES = {
-    "plain": lambda name, seed, epochs, *data: plain_run(name, seed, epochs, *data),
+    "plain": plain_run,
     "skrnn": lambda name, seed, epochs, *data: skrnn_run(skrnn_classifier(name, seed, epochs), *data),
     "sorted batches only": layout_runner(LAYOUTS["chunks of 32 batches"]),
     "unbucketed": lambda name, seed, epochs, *data: skrnn_run(
@@ -214,6 +209,12 @@ def t_interval(values):
     return float(values.mean()), float(stats.t.ppf(0.975, len(values) - 1) * stats.sem(values))
 
 
+def points(differences, digits=1):
+    """A paired difference in points: mean (95 % t interval)."""
+    m, h = t_interval(differences)
+    return f"{100 * m:+.{digits}f} ({100 * (m - h):+.{digits}f} to {100 * (m + h):+.{digits}f})"
+
+
 def summary_rows(results, reference):
     """Table rows: accuracy (mean +- sd) per epoch, seconds per epoch, difference to ``reference``."""
     rows = []
@@ -224,8 +225,7 @@ def summary_rows(results, reference):
         ref = np.array([s.accuracy for s in results[(reference, name)]]) if (reference, name) in results else None
         diff = ""
         if ref is not None and recipe != reference:
-            m, h = t_interval(acc[:, -1] - ref[:, -1])
-            diff = f"{100 * m:+.1f} ({100 * (m - h):+.1f} to {100 * (m + h):+.1f})"
+            diff = points(acc[:, -1] - ref[:, -1])
         cells = " | ".join(f"{a:.4f} ± {s:.4f}" for a, s in zip(acc.mean(0), acc.std(0, ddof=1)))
         rows.append(f"| {name} | {recipe} | {cells} | {np.median(secs[:, 0]):.1f} | {per_epoch:.1f} | "
                     f"{np.median(secs[:, -1]):.1f} | {diff} |")
@@ -258,9 +258,7 @@ def target_rows(results):
             acc, secs = arrays(recipe, name)
             diffs = []
             for epoch in (1, acc.shape[1] - 1):
-                m, h = t_interval(acc[:, epoch] - free_acc[:, epoch])
-                diffs.append("—" if recipe == "unbucketed" else
-                             f"{100 * m:+.1f} ({100 * (m - h):+.1f} to {100 * (m + h):+.1f})")
+                diffs.append("—" if recipe == "unbucketed" else points(acc[:, epoch] - free_acc[:, epoch]))
             reached = np.flatnonzero(acc.mean(0) >= goal)
             reach = "not within the epochs run"
             if len(reached):
@@ -281,9 +279,7 @@ def pooled_rows(results, reference, recipes=None):
         diffs = [np.mean(a.accuracy[1:]) - np.mean(b.accuracy[1:])
                  for name in names if (recipe, name) in results and (reference, name) in results
                  for a, b in zip(results[(recipe, name)], results[(reference, name)])]
-        m, h = t_interval(diffs)
-        rows.append(f"| {recipe} | {reference} | {len(diffs)} | "
-                    f"{100 * m:+.2f} ({100 * (m - h):+.2f} to {100 * (m + h):+.2f}) |")
+        rows.append(f"| {recipe} | {reference} | {len(diffs)} | {points(diffs, digits=2)} |")
     return rows
 
 
