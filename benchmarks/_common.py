@@ -30,6 +30,18 @@ def write_section(name, markdown):
     write_results(name, markdown)
 
 
+def mean_interval(values, confidence=0.95):
+    """The mean of ``values`` and its t interval: (mean, low, high); nan bounds under two values."""
+    import numpy as np
+    from scipy import stats
+
+    values = np.asarray(values, float)
+    if len(values) < 2:
+        return float(values.mean()), float("nan"), float("nan")
+    low, high = stats.t.interval(confidence, len(values) - 1, loc=values.mean(), scale=stats.sem(values))
+    return float(values.mean()), float(low), float(high)
+
+
 def seconds(fn):
     """The seconds ``fn()`` took."""
     from skrnn.compare import timed

@@ -30,7 +30,7 @@ import time
 import types
 
 import numpy as np
-from _common import REPO, machine, write_section
+from _common import REPO, machine, mean_interval, write_section
 from bench_speed import MAXLEN, VOCAB, accuracy, load, matrices
 
 N_TEST = 5000
@@ -200,19 +200,10 @@ def run_all(recipes, names, seeds, epochs, data, log):
     return results
 
 
-def t_interval(values):
-    from scipy import stats
-
-    values = np.asarray(values, float)
-    if len(values) < 2:
-        return float(values.mean()), float("nan")
-    return float(values.mean()), float(stats.t.ppf(0.975, len(values) - 1) * stats.sem(values))
-
-
 def points(differences, digits=1):
     """A paired difference in points: mean (95 % t interval)."""
-    m, h = t_interval(differences)
-    return f"{100 * m:+.{digits}f} ({100 * (m - h):+.{digits}f} to {100 * (m + h):+.{digits}f})"
+    m, low, high = mean_interval(differences)
+    return f"{100 * m:+.{digits}f} ({100 * low:+.{digits}f} to {100 * high:+.{digits}f})"
 
 
 def summary_rows(results, reference):

@@ -39,7 +39,7 @@ import json
 import time
 
 import numpy as np
-from _common import data_home, machine, write_section
+from _common import data_home, machine, mean_interval, write_section
 
 VECTOR_SIZE = 100
 BEST_SINGLE_NETWORK = 0.9066
@@ -85,13 +85,7 @@ def pipelines(matrix, vocabulary):
 
 def paired(a, b):
     """Mean of the per-seed differences a - b in points, and its 95 % t interval."""
-    from scipy import stats
-
-    diff = 100 * (np.asarray(a) - np.asarray(b))
-    if len(diff) < 2:
-        return diff.mean(), float("nan"), float("nan")
-    low, high = stats.t.interval(0.95, len(diff) - 1, loc=diff.mean(), scale=stats.sem(diff))
-    return diff.mean(), low, high
+    return mean_interval(100 * (np.asarray(a) - np.asarray(b)))
 
 
 def targets(scores, sizes, variants):
