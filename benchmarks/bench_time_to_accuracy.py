@@ -18,10 +18,11 @@ each seed, in one process.
 
 ``--part layouts`` compares ways of composing the batches (on the
 SimpleRNN, the cell the batch composition moves most) the same way; each is
-a ``LengthBatches`` layout, swapped in through the classifier.
+a ``LengthBatches`` layout, swapped in through the classifier (one of
+them also weighs each batch's loss, through the rows' sample weights).
 
     python benchmarks/bench_time_to_accuracy.py --part curves --epochs 5 --seeds 0,1,2
-    python benchmarks/bench_time_to_accuracy.py --part layouts --epochs 2 --seeds 0,1,2,3,4
+    python benchmarks/bench_time_to_accuracy.py --part layouts --epochs 2 --seeds 0,1,2,3,4,5
 """
 
 import argparse
@@ -110,24 +111,43 @@ def skrnn_run(clf, Xp, y, Xp_test, y_test):
 # -- batch layouts -----------------------------------------------------------------
 
 
-def layout_runner(layout):
-    """A recipe training the skrnn classifier with batches laid out by ``layout(batches, epoch)``."""
+def layout_runner(layout, batch_weight=None):
+    """A recipe training the skrnn classifier with batches laid out by ``layout(batches, epoch)``.
+
+    ``batch_weight(batches, rows)``: a factor on the loss of the batch of
+    ``rows`` (given to Keras as the rows' sample weights).
+    """
     from skrnn._batching import LengthBatches
 
     class Batches(LengthBatches):
         def layout(self, epoch):
             return layout(self, epoch)
 
+        def _batch(self, rows):
+            parts = super()._batch(rows)
+            if batch_weight is None:
+                return parts
+            x, y, weight = parts
+            return x, y, weight * np.float32(batch_weight(self, rows))
+
     def run(name, seed, epochs, *data):
         clf = skrnn_classifier(name, seed, epochs)
 
         class Classifier(type(clf)):
             def _batches(self, X, y, sample_weight, batch_size, shuffle):
+                if batch_weight is not None and sample_weight is None:
+                    sample_weight = np.ones(len(X), np.float32)
                 return Batches(X, y, sample_weight, batch_size=batch_size, shuffle=shuffle, seed=self.random_state)
 
         return skrnn_run(Classifier(**clf.get_params()), *data)
 
     return run
+
+
+def token_share(batches, rows):
+    """The batch's tokens over an average batch's: each token then weighs the same in every batch."""
+    spans = batches.last - batches.first
+    return spans[rows].mean() / spans.mean()
 
 
 def _sorted_chunks(order, key, chunk):
@@ -140,11 +160,13 @@ def _shuffled_batches(order, batch_size, rng):
     return [batches[i] for i in rng.permutation(len(batches))]
 
 
-def chunked(chunk_batches, noise=0.0, mixed=0.0, random_first_epoch=False):
+def chunked(chunk_batches, noise=0.0, mixed=0.0, random_first_epoch=False, shuffle_batches=True):
     """Shuffle, sort by token span (times 1 +- ``noise``) within chunks, batch, shuffle the batches.
 
     ``mixed``: the share of rows that go into random (unsorted) batches
-    instead; ``random_first_epoch``: the first epoch all random.
+    instead; ``random_first_epoch``: the first epoch all random;
+    ``shuffle_batches=False``: the batches in the chunks' order, each chunk
+    from its shortest rows to its longest.
     """
 
     def layout(batches, epoch):
@@ -157,6 +179,8 @@ def chunked(chunk_batches, noise=0.0, mixed=0.0, random_first_epoch=False):
         key = span * rng.uniform(1 - noise, 1 + noise, len(span)) if noise else span
         chunk = batches.batch_size * chunk_batches
         order = np.concatenate([order[:n_mixed], _sorted_chunks(order[n_mixed:], key, chunk)])
+        if not shuffle_batches:
+            return [order[i : i + batches.batch_size] for i in range(0, len(order), batches.batch_size)]
         return _shuffled_batches(order, batches.batch_size, rng)
 
     return layout
@@ -169,7 +193,11 @@ LAYOUTS = {
     "chunks of 32, 25 % of rows in random batches": chunked(32, mixed=0.25),
     "chunks of 32, first epoch random": chunked(32, random_first_epoch=True),
     "whole epoch sorted": chunked(10**6),
+    "chunks of 32, each batch's loss x its share of tokens": chunked(32),
+    "chunks of 32 in order, short to long in each": chunked(32, shuffle_batches=False),
 }
+#: The layouts whose batches' losses are weighted: name -> ``batch_weight`` of :func:`layout_runner`.
+BATCH_WEIGHTS = {"chunks of 32, each batch's loss x its share of tokens": token_share}
 
 
 #: The recipes of ``--part curves``.
@@ -346,7 +374,7 @@ def train(args, seeds):
         names = ["simple_rnn-last"]
         chosen = [list(LAYOUTS)[int(i)] for i in args.layouts.split(",")]
         recipes = {"random batches (unbucketed)": RECIPES["unbucketed"]}
-        recipes.update({k: layout_runner(LAYOUTS[k]) for k in chosen})
+        recipes.update({k: layout_runner(LAYOUTS[k], BATCH_WEIGHTS.get(k)) for k in chosen})
         results = run_all(recipes, names, seeds, args.epochs, data, log)
     return results, log
 
