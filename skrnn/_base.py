@@ -36,6 +36,7 @@ from ._compat import (
     release_keras_state,
     route_params,
     seed_scope,
+    shared_train_step,
 )
 from ._ids import OOV_ID, check_ids
 from ._model import build_rnn_model
@@ -710,9 +711,11 @@ class RecurrentEstimator:
         build_training_state(self.model_, batches[0])
         if validation is not None:
             validation = self._batches(*validation, val_batch_size, False).as_dataset()
-        with seed_scope(self._random_state), quiet_retracing():
+        dataset = batches.as_dataset(epochs=epochs, first_epoch=initial_epoch)
+        with seed_scope(self._random_state), quiet_retracing(), \
+                shared_train_step(self.model_, dataset.element_spec, self._random_state):
             hist = self.model_.fit(
-                batches.as_dataset(epochs=epochs, first_epoch=initial_epoch),
+                dataset,
                 steps_per_epoch=len(batches),
                 validation_data=validation,
                 epochs=initial_epoch + epochs,

@@ -23,6 +23,9 @@ A library upgrade that moves a private name breaks this file and no other.
 - :func:`build_training_state` creates a compiled model's optimizer and
   metric variables before its first train step, through Keras' own
   ``_symbolic_build``.
+- :func:`shared_train_step` lets a new model run the train step another
+  model of the same architecture traced, through the traced function's
+  captured variables (TensorFlow's ``ConcreteFunction._call_flat``).
 - :func:`picklable_with_frozen_layers` pickles a model through scikeras'
   packing so that a frozen layer keeps its optimizer slots: Keras' loader
   builds the optimizer for the trainable weights only, so a model saved with
@@ -43,7 +46,7 @@ from sklearn.utils import ClassifierTags, RegressorTags
 
 __all__ = [
     "KerasClassifierCompat", "KerasRegressorCompat", "route_params", "release_keras_state", "seed_scope",
-    "op_determinism_enabled", "picklable_with_frozen_layers", "build_training_state",
+    "op_determinism_enabled", "picklable_with_frozen_layers", "build_training_state", "shared_train_step",
 ]
 
 
@@ -129,6 +132,152 @@ def build_training_state(model, batch):
     if build is None or model.run_eagerly or getattr(model, "_distribute_strategy", None) is not None:
         return
     build(data_batch=tuple(batch))
+
+
+#: How many traced train steps :func:`shared_train_step` keeps (the most recently used).
+SHARED_TRAIN_STEPS = 4
+_train_steps = {}  # key -> _TracedStep, in order of use
+
+
+def _training_variables(model):
+    """Every TensorFlow variable a train step of ``model`` may touch, in a fixed order."""
+    found, seen = [], set()
+    for v in [*model.variables, *model.optimizer.variables, *model.metrics_variables]:
+        v = getattr(v, "value", v)  # a Keras variable's TensorFlow variable
+        if id(v) not in seen:
+            seen.add(id(v))
+            found.append(v)
+    return found
+
+
+def _without_initializers(config):
+    """``config`` with every initializer's settings left out: they set the starting weights, not the step."""
+    if isinstance(config, dict):
+        if str(config.get("module", "")).startswith("keras.initializers"):
+            return config.get("class_name")
+        return {k: _without_initializers(v) for k, v in config.items()}
+    if isinstance(config, (list, tuple)):
+        return [_without_initializers(v) for v in config]
+    return config
+
+
+def _compile_settings(model):
+    """The compile configuration; a learning rate held in a variable (read by the step, not traced in) left out."""
+    import keras
+
+    config = model.get_compile_config()
+    optimizer = config.get("optimizer")
+    if isinstance(optimizer, dict) and isinstance(getattr(model.optimizer, "_learning_rate", None), keras.Variable):
+        config["optimizer"] = {**optimizer, "config": {k: v for k, v in optimizer.get("config", {}).items()
+                                                      if k != "learning_rate"}}
+    return config
+
+
+def _step_key(model, element_spec, seed):
+    """What the traced train step depends on, as a string; None where it cannot be shared."""
+    import json
+
+    if model.run_eagerly or getattr(model, "_distribute_strategy", None) is not None:
+        return None
+    try:
+        parts = {
+            "model": _without_initializers(model.get_config()),
+            "compile": _compile_settings(model),
+            "trainable": [v.trainable for v in model.variables],
+            "data": repr(element_spec),
+            "jit": repr(model.jit_compile),
+            "steps": repr(model.steps_per_execution),
+            "seed": seed,  # the graph-level seed a traced random op would take
+            "deterministic": op_determinism_enabled(),
+        }
+        return json.dumps(parts, sort_keys=True, default=repr)
+    except (TypeError, ValueError, NotImplementedError, AttributeError):
+        return None
+
+
+class _TracedStep:
+    """A traced train step and the order of the variables it captured."""
+
+    def __init__(self, concrete, positions, specs):
+        self.concrete = concrete
+        self.positions = positions  # capture i is variable positions[i] of _training_variables
+        self.specs = specs
+
+    @classmethod
+    def of(cls, model):
+        """The one traced train step of ``model``; None unless every capture is one of its variables."""
+        import inspect
+
+        try:
+            function = inspect.getclosurevars(model.train_function).nonlocals["multi_step_on_iterator"]
+            traced = function._list_all_concrete_functions()
+        except (KeyError, AttributeError, TypeError):
+            return None
+        if len(traced) != 1:
+            return None
+        variables = _training_variables(model)
+        index = {id(v.handle): i for i, v in enumerate(variables)}
+        positions = [index.get(id(capture)) for capture in traced[0].captured_inputs]
+        if None in positions:
+            return None
+        return cls(traced[0], positions, [(tuple(v.shape), v.dtype) for v in variables])
+
+    def train_function(self, model):
+        """``model``'s train function running this step on its own variables; None if they differ."""
+        from tensorflow.python.util import nest
+
+        variables = _training_variables(model)
+        if [(tuple(v.shape), v.dtype) for v in variables] != self.specs:
+            return None
+        captures = [variables[i].handle for i in self.positions]
+        concrete = self.concrete
+
+        def function(iterator):  # as Keras' own train function, for one step per call
+            outputs = concrete._call_flat(nest.flatten(iterator, expand_composites=True), captures)
+            if not outputs.has_value():
+                raise StopIteration
+            return outputs.get_value()
+
+        return function
+
+
+@contextmanager
+def shared_train_step(model, element_spec, seed):
+    """Run ``model``'s fit with a train step traced before for the same architecture, if any.
+
+    Tracing a new model's train step costs a second or more on a CPU, more
+    than a small fit's training; a grid search fits the same architecture
+    on every fold. A traced step is a graph over the variables it captured;
+    given another model's variables of the same shapes in the same order, it
+    computes the same step on them. The key covers all that shapes the
+    graph: the model's configuration without its initializers, the compile
+    settings, the trainable flags, the data's shapes and types, the seed and
+    op determinism. A new model whose key matches a kept step runs it;
+    otherwise Keras traces its own, which is kept after a fit that completes
+    (the ``SHARED_TRAIN_STEPS`` most recently used). A kept step holds the
+    variables it was traced on, so up to that many small models stay in
+    memory. Warm fits, eager models and distribution strategies are left to
+    Keras.
+    """
+    key = None if model.train_function is not None else _step_key(model, element_spec, seed)
+    if key is None:
+        yield
+        return
+    kept = _train_steps.pop(key, None)
+    function = kept.train_function(model) if kept is not None else None
+    if function is not None:
+        model.train_function = function
+    completed = False
+    try:
+        yield
+        completed = True
+    finally:
+        if function is None and completed and _step_key(model, element_spec, seed) == key:
+            kept = _TracedStep.of(model)
+        if kept is not None:
+            _train_steps[key] = kept
+            while len(_train_steps) > SHARED_TRAIN_STEPS:
+                del _train_steps[next(iter(_train_steps))]
 
 
 def op_determinism_enabled():

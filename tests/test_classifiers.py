@@ -368,6 +368,9 @@ def test_a_new_model_traces_its_train_step_once(monkeypatch):
     # them beforehand (build_training_state), with the same training result.
     from keras.src.backend.tensorflow.trainer import TensorFlowTrainer
 
+    import skrnn._compat
+
+    monkeypatch.setattr(skrnn._compat, "_train_steps", {})  # no step kept from another test's model
     traced = []
     step = TensorFlowTrainer.train_step
     monkeypatch.setattr(TensorFlowTrainer, "train_step", lambda model, data: traced.append(1) or step(model, data))
@@ -375,6 +378,41 @@ def test_a_new_model_traces_its_train_step_once(monkeypatch):
     clf = SimpleRNNClassifier(**{**TINY, "run_eagerly": False}, validation_split=0.25).fit(X, y)
     assert len(traced) == 1
     assert clf.model_.optimizer.iterations.numpy() == 2 * 2  # 30 training rows, batch 16, 2 epochs
+
+
+@pytest.mark.parametrize("cls", [SimpleRNNClassifier, LSTMClassifier])
+def test_a_model_of_the_same_architecture_runs_the_kept_step_with_the_same_result(cls, monkeypatch):
+    # The second fit runs the first model's traced step on its own variables:
+    # no new trace, the weights a fresh trace gives, the first model untouched.
+    from keras.src.backend.tensorflow.trainer import TensorFlowTrainer
+
+    import skrnn._compat
+
+    monkeypatch.setattr(skrnn._compat, "_train_steps", {})
+    traced = []
+    step = TensorFlowTrainer.train_step
+    monkeypatch.setattr(TensorFlowTrainer, "train_step", lambda model, data: traced.append(1) or step(model, data))
+    X, y = token_data(48, steps=8)
+    params = {**TINY, "run_eagerly": False, "dropout": 0.25}
+    first = cls(**params).fit(X, y)
+    before = [w.copy() for w in first.model_.get_weights()]
+    second = cls(**params).fit(X[::-1], y[::-1])
+    assert len(traced) == 1
+    for a, b in zip(before, first.model_.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+    monkeypatch.setattr(skrnn._compat, "_train_steps", {})
+    fresh = cls(**params).fit(X[::-1], y[::-1])
+    assert len(traced) == 2
+    for a, b in zip(second.model_.get_weights(), fresh.model_.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(second.predict_proba(X), fresh.predict_proba(X))
+
+    cls(**{**params, "units": 6}).fit(X, y)  # another architecture: traced anew
+    cls(**{**params, "random_state": 1}).fit(X, y)  # another seed: traced anew
+    assert len(traced) == 4
+    second.partial_fit(X, y)  # a warm fit keeps its own step
+    assert len(traced) == 4
 
 
 def test_seeding_is_scoped_to_fit():
