@@ -15,6 +15,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from ._compat import shared_predict_function
 from ._ids import PAD_ID
 
 __all__ = ["token_span", "LengthBatches", "predict_by_length"]
@@ -246,10 +247,14 @@ def _predict_function(model):
     if fn is None:
         import tensorflow as tf
 
-        fn = tf.function(
-            lambda x: model(x, training=False),
-            input_signature=[tf.TensorSpec([None, None], tf.int32)],
-        )
+        def trace():
+            return tf.function(
+                lambda x: model(x, training=False),
+                input_signature=[tf.TensorSpec([None, None], tf.int32)],
+            )
+
+        # A model of an architecture used before runs that one's traced function.
+        fn = shared_predict_function(model, trace)
         # Kept on the model itself (a cycle the garbage collector frees with
         # it), bypassing Keras' attribute tracking; not saved with the model.
         object.__setattr__(model, "_skrnn_predict", fn)

@@ -36,6 +36,7 @@ A library upgrade that moves a private name breaks this file and no other.
 from __future__ import annotations
 
 import random
+import threading
 from contextlib import contextmanager
 
 import numpy as np
@@ -47,6 +48,7 @@ from sklearn.utils import ClassifierTags, RegressorTags
 __all__ = [
     "KerasClassifierCompat", "KerasRegressorCompat", "route_params", "release_keras_state", "seed_scope",
     "op_determinism_enabled", "picklable_with_frozen_layers", "build_training_state", "shared_train_step",
+    "shared_predict_function",
 ]
 
 
@@ -136,7 +138,21 @@ def build_training_state(model, batch):
 
 #: How many traced train steps :func:`shared_train_step` keeps (the most recently used).
 SHARED_TRAIN_STEPS = 4
-_train_steps = {}  # key -> _TracedStep, in order of use
+_train_steps = {}  # key -> _Traced, in order of use
+_predict_steps = {}  # the same for inference functions
+_steps_lock = threading.Lock()
+
+
+def _take(steps, key):
+    with _steps_lock:
+        return steps.pop(key, None)
+
+
+def _keep(steps, key, traced):
+    with _steps_lock:
+        steps[key] = traced
+        while len(steps) > SHARED_TRAIN_STEPS:
+            del steps[next(iter(steps))]
 
 
 def _training_variables(model):
@@ -195,50 +211,53 @@ def _step_key(model, element_spec, seed):
         return None
 
 
-class _TracedStep:
-    """A traced train step and the order of the variables it captured."""
+class _Traced:
+    """A traced function and the order of the variables it captured."""
 
     def __init__(self, concrete, positions, specs):
         self.concrete = concrete
-        self.positions = positions  # capture i is variable positions[i] of _training_variables
+        self.positions = positions  # capture i is variables[positions[i]]
         self.specs = specs
 
     @classmethod
-    def of(cls, model):
-        """The one traced train step of ``model``; None unless every capture is one of its variables."""
-        import inspect
-
-        try:
-            function = inspect.getclosurevars(model.train_function).nonlocals["multi_step_on_iterator"]
-            traced = function._list_all_concrete_functions()
-        except (KeyError, AttributeError, TypeError):
-            return None
-        if len(traced) != 1:
-            return None
-        variables = _training_variables(model)
+    def of(cls, concrete, variables):
+        """``concrete`` over ``variables``; None unless every capture is one of them."""
         index = {id(v.handle): i for i, v in enumerate(variables)}
-        positions = [index.get(id(capture)) for capture in traced[0].captured_inputs]
+        positions = [index.get(id(capture)) for capture in concrete.captured_inputs]
         if None in positions:
             return None
-        return cls(traced[0], positions, [(tuple(v.shape), v.dtype) for v in variables])
+        return cls(concrete, positions, [(tuple(v.shape), v.dtype) for v in variables])
 
-    def train_function(self, model):
-        """``model``'s train function running this step on its own variables; None if they differ."""
-        from tensorflow.python.util import nest
-
-        variables = _training_variables(model)
+    def captures(self, variables):
+        """The handles standing for the captures among ``variables``; None if their shapes differ."""
         if [(tuple(v.shape), v.dtype) for v in variables] != self.specs:
             return None
-        captures = [variables[i].handle for i in self.positions]
-        concrete = self.concrete
+        return [variables[i].handle for i in self.positions]
 
-        def function(iterator):  # as Keras' own train function, for one step per call
-            outputs = concrete._call_flat(nest.flatten(iterator, expand_composites=True), captures)
-            if not outputs.has_value():
-                raise StopIteration
-            return outputs.get_value()
 
-        return function
+def _traced_train_step(model):
+    """The one traced train step of ``model`` (a ``_Traced``), or None."""
+    import inspect
+
+    try:
+        function = inspect.getclosurevars(model.train_function).nonlocals["multi_step_on_iterator"]
+        traced = function._list_all_concrete_functions()
+    except (KeyError, AttributeError, TypeError):
+        return None
+    return _Traced.of(traced[0], _training_variables(model)) if len(traced) == 1 else None
+
+
+def _train_function(concrete, captures):
+    """A train function running ``concrete`` on ``captures``, as Keras' own does for one step per call."""
+    from tensorflow.python.util import nest
+
+    def function(iterator):
+        outputs = concrete._call_flat(nest.flatten(iterator, expand_composites=True), captures)
+        if not outputs.has_value():
+            raise StopIteration
+        return outputs.get_value()
+
+    return function
 
 
 @contextmanager
@@ -263,8 +282,9 @@ def shared_train_step(model, element_spec, seed):
     if key is None:
         yield
         return
-    kept = _train_steps.pop(key, None)
-    function = kept.train_function(model) if kept is not None else None
+    kept = _take(_train_steps, key)
+    captures = kept.captures(_training_variables(model)) if kept is not None else None
+    function = _train_function(kept.concrete, captures) if captures is not None else None
     if function is not None:
         model.train_function = function
     completed = False
@@ -273,11 +293,46 @@ def shared_train_step(model, element_spec, seed):
         completed = True
     finally:
         if function is None and completed and _step_key(model, element_spec, seed) == key:
-            kept = _TracedStep.of(model)
+            kept = _traced_train_step(model)
         if kept is not None:
-            _train_steps[key] = kept
-            while len(_train_steps) > SHARED_TRAIN_STEPS:
-                del _train_steps[next(iter(_train_steps))]
+            _keep(_train_steps, key, kept)
+
+
+def shared_predict_function(model, trace):
+    """``model``'s inference function: one traced before for the same architecture, if any.
+
+    ``trace()`` makes the model's own ``tf.function`` (an input signature
+    fixed, so one concrete function); it is traced here and kept (the
+    ``SHARED_TRAIN_STEPS`` most recently used) when no kept one fits, under
+    the same rules as :func:`shared_train_step`, keyed by the model's
+    configuration without its initializers.
+    """
+    import json
+
+    try:
+        key = json.dumps({"model": _without_initializers(model.get_config()),
+                          "deterministic": op_determinism_enabled()}, sort_keys=True, default=repr)
+    except (TypeError, ValueError, NotImplementedError, AttributeError):
+        return trace()
+    variables = [getattr(v, "value", v) for v in model.variables]
+    kept = _take(_predict_steps, key)
+    captures = kept.captures(variables) if kept is not None else None
+    if captures is None:
+        function = trace()
+        kept = _Traced.of(function.get_concrete_function(), variables)
+        if kept is None:
+            return function
+    _keep(_predict_steps, key, kept)
+    if captures is None:
+        return function
+    concrete = kept.concrete
+
+    def predict(x):
+        import tensorflow as tf
+
+        return concrete._call_flat([tf.convert_to_tensor(x, tf.int32)], captures)
+
+    return predict
 
 
 def op_determinism_enabled():

@@ -415,6 +415,35 @@ def test_a_model_of_the_same_architecture_runs_the_kept_step_with_the_same_resul
     assert len(traced) == 4
 
 
+def test_a_model_of_the_same_architecture_predicts_with_the_kept_function(monkeypatch):
+    # Prediction runs the inference function traced for an earlier model of
+    # the same architecture, on the new model's weights: no trace, the
+    # probabilities a fresh trace gives, the earlier model's unchanged.
+    import keras
+
+    import skrnn._compat
+
+    monkeypatch.setattr(skrnn._compat, "_predict_steps", {})
+    X, y = token_data(48, steps=8)
+    params = {**TINY, "run_eagerly": False}
+    first = SimpleRNNClassifier(**params).fit(X, y)
+    first_proba = first.predict_proba(X)
+    second = SimpleRNNClassifier(**{**params, "random_state": 1}).fit(X, y)
+
+    traced = []
+    call = keras.Model.__call__
+    monkeypatch.setattr(keras.Model, "__call__", lambda model, *a, **k: traced.append(1) or call(model, *a, **k))
+    proba = second.predict_proba(X)
+    assert traced == []
+    np.testing.assert_array_equal(first.predict_proba(X), first_proba)
+
+    monkeypatch.setattr(skrnn._compat, "_predict_steps", {})
+    fresh = SimpleRNNClassifier(**{**params, "random_state": 1}).fit(X, y)
+    np.testing.assert_array_equal(fresh.predict_proba(X), proba)
+    assert traced  # the fresh model traced its own
+    assert not np.array_equal(proba, first_proba)
+
+
 def test_seeding_is_scoped_to_fit():
     import os
 
