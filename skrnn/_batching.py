@@ -239,7 +239,9 @@ def _predict_function(model):
     Its input signature has unknown batch and time dimensions, so batches
     of different widths never trigger a retrace. A model compiled with
     ``run_eagerly=True`` predicts eagerly, as Keras' own ``predict`` does
-    then (no tracing: faster for a few small batches).
+    then (no tracing: faster for a few small batches). A model of an
+    architecture that predicted before runs that one's traced function on
+    its own weights (``shared_predict_function``).
     """
     if getattr(model, "run_eagerly", False):
         return lambda x: model(x, training=False)
@@ -253,7 +255,6 @@ def _predict_function(model):
                 input_signature=[tf.TensorSpec([None, None], tf.int32)],
             )
 
-        # A model of an architecture used before runs that one's traced function.
         fn = shared_predict_function(model, trace)
         # Kept on the model itself (a cycle the garbage collector frees with
         # it), bypassing Keras' attribute tracking; not saved with the model.
