@@ -7,14 +7,16 @@ fitting, taking turns in one process:
 - ``skrnn``: as shipped: the optimizer's and metrics' variables are built
   before the first step (``build_training_state``), so the step is traced
   once; a model of an architecture fitted before runs that model's traced
-  step (``shared_train_step``) and is not traced at all; a full garbage
+  step (``shared_train_step``) and is not traced at all, nor is its
+  inference function (``shared_predict_function``); a full garbage
   collection runs at most every ``FULL_COLLECTION_INTERVAL`` seconds. The
   fixed-cost table shows a new architecture (no step kept, as in a new
   process) and one fitted before apart; a grid search starts with no step
   kept;
 - ``Keras' lazy build``: Keras creates those variables inside the first
   traced step, and TensorFlow traces it a second time; every model traces
-  its own step; a full garbage collection before every fit.
+  its own step and inference function; a full garbage collection before
+  every fit.
 
 1. Fixed cost: a 1-epoch fit of each default classifier on 500 training
    reviews, against the same model's next epoch (``partial_fit``, warm).
@@ -41,20 +43,22 @@ FIXED_COST_WAYS = ("skrnn, new architecture", "skrnn, architecture fitted before
 
 @contextmanager
 def lazy_build():
-    """Fit as Keras alone would: lazy variables, every model traced anew, gc before every fit."""
+    """Fit as Keras alone would: lazy variables, every model's functions traced anew, gc before every fit."""
     import skrnn._compat
 
     with mock.patch("skrnn._base.build_training_state", lambda model, batch: None), \
             mock.patch("skrnn._base.shared_train_step", lambda model, spec, seed: nullcontext()), \
+            mock.patch("skrnn._batching.shared_predict_function", lambda model, trace: trace()), \
             mock.patch.object(skrnn._compat, "FULL_COLLECTION_INTERVAL", 0):
         yield
 
 
 def forget_traced_steps():
-    """As in a new process: no traced train step kept."""
+    """As in a new process: no traced train step or inference function kept."""
     import skrnn._compat
 
     skrnn._compat._train_steps.clear()
+    skrnn._compat._predict_steps.clear()
 
 
 def mode(variant):
