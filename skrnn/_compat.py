@@ -23,9 +23,10 @@ A library upgrade that moves a private name breaks this file and no other.
 - :func:`build_training_state` creates a compiled model's optimizer and
   metric variables before its first train step, through Keras' own
   ``_symbolic_build``.
-- :func:`shared_train_step` lets a new model run the train step another
-  model of the same architecture traced, through the traced function's
-  captured variables (TensorFlow's ``ConcreteFunction._call_flat``).
+- :func:`shared_train_step` and :func:`shared_predict_function` let a new
+  model run the train step or inference function another model of the same
+  architecture traced, in place of the traced function's captured variables
+  (TensorFlow's ``ConcreteFunction._call_flat``).
 - :func:`picklable_with_frozen_layers` pickles a model through scikeras'
   packing so that a frozen layer keeps its optimizer slots: Keras' loader
   builds the optimizer for the trainable weights only, so a model saved with
