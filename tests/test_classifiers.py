@@ -380,7 +380,7 @@ def test_a_new_model_traces_its_train_step_once(monkeypatch):
     assert clf.model_.optimizer.iterations.numpy() == 2 * 2  # 30 training rows, batch 16, 2 epochs
 
 
-@pytest.mark.parametrize("cls", [SimpleRNNClassifier, LSTMClassifier])
+@pytest.mark.parametrize("cls", [SimpleRNNClassifier, pytest.param(LSTMClassifier, marks=pytest.mark.slow)])
 def test_a_model_of_the_same_architecture_runs_the_kept_step_with_the_same_result(cls, monkeypatch):
     # The second fit runs the first model's traced step on its own variables:
     # no new trace, the weights a fresh trace gives, the first model untouched.
