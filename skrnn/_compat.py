@@ -222,7 +222,9 @@ class _Traced:
 
     @classmethod
     def of(cls, concrete, variables):
-        """``concrete`` over ``variables``; None unless every capture is one of them."""
+        """``concrete`` over ``variables``; None unless every capture is one of them (and it can be called so)."""
+        if not callable(getattr(concrete, "_call_flat", None)):
+            return None
         index = {id(v.handle): i for i, v in enumerate(variables)}
         positions = [index.get(id(capture)) for capture in concrete.captured_inputs]
         if None in positions:
