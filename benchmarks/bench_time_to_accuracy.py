@@ -155,8 +155,12 @@ def _sorted_chunks(order, key, chunk):
                            for s in range(0, len(order), chunk)])
 
 
+def _batches(order, batch_size):
+    return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+
+
 def _shuffled_batches(order, batch_size, rng):
-    batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    batches = _batches(order, batch_size)
     return [batches[i] for i in rng.permutation(len(batches))]
 
 
@@ -180,7 +184,7 @@ def chunked(chunk_batches, noise=0.0, mixed=0.0, random_first_epoch=False, shuff
         chunk = batches.batch_size * chunk_batches
         order = np.concatenate([order[:n_mixed], _sorted_chunks(order[n_mixed:], key, chunk)])
         if not shuffle_batches:
-            return [order[i : i + batches.batch_size] for i in range(0, len(order), batches.batch_size)]
+            return _batches(order, batches.batch_size)
         return _shuffled_batches(order, batches.batch_size, rng)
 
     return layout

@@ -156,15 +156,20 @@ def _keep(steps, key, traced):
             del steps[next(iter(steps))]
 
 
-def _training_variables(model):
-    """Every TensorFlow variable a train step of ``model`` may touch, in a fixed order."""
+def _tf_variables(*groups):
+    """The TensorFlow variables behind Keras ``groups`` of variables, each once, in order."""
     found, seen = [], set()
-    for v in [*model.variables, *model.optimizer.variables, *model.metrics_variables]:
+    for v in (v for group in groups for v in group):
         v = getattr(v, "value", v)  # a Keras variable's TensorFlow variable
         if id(v) not in seen:
             seen.add(id(v))
             found.append(v)
     return found
+
+
+def _training_variables(model):
+    """Every TensorFlow variable a train step of ``model`` may touch, in a fixed order."""
+    return _tf_variables(model.variables, model.optimizer.variables, model.metrics_variables)
 
 
 def _without_initializers(config):
@@ -190,26 +195,42 @@ def _compile_settings(model):
     return config
 
 
-def _step_key(model, element_spec, seed):
-    """What the traced train step depends on, as a string; None where it cannot be shared."""
+def _config_key(model, **settings):
+    """``model``'s configuration without initializers, op determinism and ``settings``, as a string.
+
+    None where the configuration cannot be written out (nothing is shared then).
+    """
     import json
 
-    if model.run_eagerly or getattr(model, "_distribute_strategy", None) is not None:
-        return None
     try:
-        parts = {
-            "model": _without_initializers(model.get_config()),
-            "compile": _compile_settings(model),
-            "trainable": [v.trainable for v in model.variables],
-            "data": repr(element_spec),
-            "jit": repr(model.jit_compile),
-            "steps": repr(model.steps_per_execution),
-            "seed": seed,  # the graph-level seed a traced random op would take
-            "deterministic": op_determinism_enabled(),
-        }
+        parts = {"model": _without_initializers(model.get_config()), "deterministic": op_determinism_enabled(),
+                 **settings}
         return json.dumps(parts, sort_keys=True, default=repr)
     except (TypeError, ValueError, NotImplementedError, AttributeError):
         return None
+
+
+def _step_key(model, element_spec, seed):
+    """What the traced train step depends on, as a string; None where it cannot be shared."""
+    if model.run_eagerly or getattr(model, "_distribute_strategy", None) is not None:
+        return None
+    try:
+        compile_settings = _compile_settings(model)
+    except (TypeError, ValueError, NotImplementedError, AttributeError):
+        return None
+    return _config_key(
+        model,
+        compile=compile_settings,
+        trainable=_trainable_flags(model),
+        data=repr(element_spec),
+        jit=repr(model.jit_compile),
+        steps=repr(model.steps_per_execution),
+        seed=seed,  # the graph-level seed a traced random op would take
+    )
+
+
+def _trainable_flags(model):
+    return [v.trainable for v in model.variables]
 
 
 class _Traced:
@@ -285,6 +306,7 @@ def shared_train_step(model, element_spec, seed):
     if key is None:
         yield
         return
+    trainable = _trainable_flags(model)
     kept = _take(_train_steps, key)
     captures = kept.captures(_training_variables(model)) if kept is not None else None
     function = _train_function(kept.concrete, captures) if captures is not None else None
@@ -295,7 +317,7 @@ def shared_train_step(model, element_spec, seed):
         yield
         completed = True
     finally:
-        if function is None and completed and _step_key(model, element_spec, seed) == key:
+        if function is None and completed and _trainable_flags(model) == trainable:
             kept = _traced_train_step(model)
         if kept is not None:
             _keep(_train_steps, key, kept)
@@ -310,29 +332,27 @@ def shared_predict_function(model, trace):
     the same rules as :func:`shared_train_step`, keyed by the model's
     configuration without its initializers.
     """
-    import json
-
-    try:
-        key = json.dumps({"model": _without_initializers(model.get_config()),
-                          "deterministic": op_determinism_enabled()}, sort_keys=True, default=repr)
-    except (TypeError, ValueError, NotImplementedError, AttributeError):
+    key = _config_key(model)
+    if key is None:
         return trace()
-    variables = [getattr(v, "value", v) for v in model.variables]
+    variables = _tf_variables(model.variables)
     kept = _take(_predict_steps, key)
     captures = kept.captures(variables) if kept is not None else None
-    if captures is None:
-        function = trace()
-        kept = _Traced.of(function.get_concrete_function(), variables)
-        if kept is None:
-            return function
-    _keep(_predict_steps, key, kept)
-    if captures is None:
-        return function
-    concrete = kept.concrete
+    if captures is not None:
+        _keep(_predict_steps, key, kept)
+        return _predict_function(kept.concrete, captures)
+    function = trace()
+    traced = _Traced.of(function.get_concrete_function(), variables)
+    if traced is not None:
+        _keep(_predict_steps, key, traced)
+    return function
+
+
+def _predict_function(concrete, captures):
+    """An inference function running ``concrete`` on ``captures``."""
+    import tensorflow as tf
 
     def predict(x):
-        import tensorflow as tf
-
         return concrete._call_flat([tf.convert_to_tensor(x, tf.int32)], captures)
 
     return predict
