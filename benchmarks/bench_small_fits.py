@@ -44,21 +44,20 @@ FIXED_COST_WAYS = ("skrnn, new architecture", "skrnn, architecture fitted before
 @contextmanager
 def lazy_build():
     """Fit as Keras alone would: lazy variables, every model's functions traced anew, gc before every fit."""
-    import skrnn._compat
+    import skrnn
+    import skrnn._compat.keras_state
 
     with mock.patch("skrnn._base.build_training_state", lambda model, batch: None), \
-            mock.patch("skrnn._base.shared_train_step", lambda model, spec, seed: nullcontext()), \
-            mock.patch("skrnn._batching.shared_predict_function", lambda model, trace: trace()), \
-            mock.patch.object(skrnn._compat, "FULL_COLLECTION_INTERVAL", 0):
+            skrnn.config_context(share_compiled_steps=False), \
+            mock.patch.object(skrnn._compat.keras_state, "FULL_COLLECTION_INTERVAL", 0):
         yield
 
 
 def forget_traced_steps():
     """As in a new process: no traced train step or inference function kept."""
-    import skrnn._compat
+    from skrnn._compat import clear_shared_steps
 
-    skrnn._compat._train_steps.clear()
-    skrnn._compat._predict_steps.clear()
+    clear_shared_steps()
 
 
 def mode(variant):

@@ -7,6 +7,7 @@ TensorFlow, are imported on first use.
 """
 
 from . import datasets, embeddings
+from ._config import config_context, get_config, set_config
 from ._sequence import SequencePadder
 from ._text import TextVectorizer
 
@@ -36,6 +37,9 @@ __all__ = [
     "embeddings",
     "reference",
     "inspection",
+    "get_config",
+    "set_config",
+    "config_context",
 ]
 
 

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from ._compat import shared_predict_function
+from ._compat import set_untracked_attribute, shared_predict_function
 from ._ids import PAD_ID
 
 __all__ = ["token_span", "LengthBatches", "predict_by_length"]
@@ -258,7 +258,7 @@ def _predict_function(model):
         fn = shared_predict_function(model, trace)
         # Kept on the model itself (a cycle the garbage collector frees with
         # it), bypassing Keras' attribute tracking; not saved with the model.
-        object.__setattr__(model, "_skrnn_predict", fn)
+        set_untracked_attribute(model, "_skrnn_predict", fn)
     return fn
 
 

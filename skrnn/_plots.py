@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 
-def _pyplot():
+def pyplot():
+    """Matplotlib's pyplot on a backend that draws to files (Agg) unless one was chosen."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -16,7 +17,7 @@ def _pyplot():
 
 def plot_history(history, path, *, title=""):
     """Accuracy and loss per epoch, training and validation, as a Keras user plots them."""
-    plt = _pyplot()
+    plt = pyplot()
     from matplotlib.ticker import MaxNLocator
 
     metrics = [m for m in ("accuracy", "loss") if history.get(m) or history.get(f"val_{m}")]
@@ -39,7 +40,7 @@ def plot_history(history, path, *, title=""):
 
 def plot_comparison(models, path):
     """Test accuracy and fit time of each model, side by side."""
-    plt = _pyplot()
+    plt = pyplot()
     names = [m.name for m in models]
     accuracy = [float(np.mean(m.accuracy)) for m in models]
     spread = [float(np.std(m.accuracy, ddof=1)) if len(m.accuracy) > 1 else 0.0 for m in models]
@@ -63,7 +64,7 @@ def plot_comparison(models, path):
 
 def plot_confusion(y_true, y_pred, labels, path, *, title=""):
     """The confusion matrix (rows: true class, columns: predicted), counts and row shares."""
-    plt = _pyplot()
+    plt = pyplot()
     from sklearn.metrics import ConfusionMatrixDisplay
 
     fig, ax = plt.subplots(figsize=(1.2 * len(labels) + 3, 1.2 * len(labels) + 2))
@@ -77,7 +78,7 @@ def plot_confusion(y_true, y_pred, labels, path, *, title=""):
 
 def plot_roc(y_positive, scores, path):
     """ROC curves of several models' positive-class probabilities, with their AUC."""
-    plt = _pyplot()
+    plt = pyplot()
     from sklearn.metrics import RocCurveDisplay
 
     fig, ax = plt.subplots(figsize=(5.5, 5))
@@ -92,7 +93,7 @@ def plot_roc(y_positive, scores, path):
 
 def plot_ratings(y_true, predictions, path):
     """Predicted against true rating: per true rating, each model's predictions as a box (1-10 scale)."""
-    plt = _pyplot()
+    plt = pyplot()
 
     y_true = np.asarray(y_true, dtype=float)
     ratings = np.unique(y_true)

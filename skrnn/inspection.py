@@ -94,9 +94,9 @@ class Explanation:
 
     def plot(self, path, *, n=15):
         """A PNG bar chart of the ``n`` strongest tokens."""
-        from ._plots import _pyplot
+        from ._plots import pyplot
 
-        plt = _pyplot()
+        plt = pyplot()
         pairs = self.strongest(n)[::-1]
         fig, ax = plt.subplots(figsize=(6, 0.35 * len(pairs) + 1.2))
         ax.barh([t for t, _ in pairs], [s for _, s in pairs],
@@ -410,7 +410,9 @@ def _compiled(model, embedding):
     def forward(ids, embeddings):
         return sub([ids, embeddings], training=False)
 
-    object.__setattr__(model, "_skrnn_explain", (gradient, forward))
+    from ._compat import set_untracked_attribute
+
+    set_untracked_attribute(model, "_skrnn_explain", (gradient, forward))
     return gradient, forward
 
 

@@ -23,6 +23,7 @@ from sklearn.model_selection import (
 )
 from sklearn.pipeline import make_pipeline
 
+import skrnn
 from skrnn import GRUClassifier, LSTMClassifier, SequencePadder, SimpleRNNClassifier, TextVectorizer
 
 from .helpers import CLASSIFIERS, LABELS, TEXTS, TINY, tiny_pipeline, token_data
@@ -368,80 +369,14 @@ def test_a_new_model_traces_its_train_step_once(monkeypatch):
     # them beforehand (build_training_state), with the same training result.
     from keras.src.backend.tensorflow.trainer import TensorFlowTrainer
 
-    import skrnn._compat
-
-    monkeypatch.setattr(skrnn._compat, "_train_steps", {})  # no step kept from another test's model
     traced = []
     step = TensorFlowTrainer.train_step
     monkeypatch.setattr(TensorFlowTrainer, "train_step", lambda model, data: traced.append(1) or step(model, data))
     X, y = token_data(40, steps=8)
-    clf = SimpleRNNClassifier(**{**TINY, "run_eagerly": False}, validation_split=0.25).fit(X, y)
+    with skrnn.config_context(share_compiled_steps=False):  # no step kept from another test's model
+        clf = SimpleRNNClassifier(**{**TINY, "run_eagerly": False}, validation_split=0.25).fit(X, y)
     assert len(traced) == 1
     assert clf.model_.optimizer.iterations.numpy() == 2 * 2  # 30 training rows, batch 16, 2 epochs
-
-
-@pytest.mark.parametrize("cls", [SimpleRNNClassifier, pytest.param(LSTMClassifier, marks=pytest.mark.slow)])
-def test_a_model_of_the_same_architecture_runs_the_kept_step_with_the_same_result(cls, monkeypatch):
-    # The second fit runs the first model's traced step on its own variables:
-    # no new trace, the weights a fresh trace gives, the first model untouched.
-    from keras.src.backend.tensorflow.trainer import TensorFlowTrainer
-
-    import skrnn._compat
-
-    monkeypatch.setattr(skrnn._compat, "_train_steps", {})
-    traced = []
-    step = TensorFlowTrainer.train_step
-    monkeypatch.setattr(TensorFlowTrainer, "train_step", lambda model, data: traced.append(1) or step(model, data))
-    X, y = token_data(48, steps=8)
-    params = {**TINY, "run_eagerly": False, "dropout": 0.25}
-    first = cls(**params).fit(X, y)
-    before = [w.copy() for w in first.model_.get_weights()]
-    second = cls(**params).fit(X[::-1], y[::-1])
-    assert len(traced) == 1
-    for a, b in zip(before, first.model_.get_weights()):
-        np.testing.assert_array_equal(a, b)
-
-    monkeypatch.setattr(skrnn._compat, "_train_steps", {})
-    fresh = cls(**params).fit(X[::-1], y[::-1])
-    assert len(traced) == 2
-    for a, b in zip(second.model_.get_weights(), fresh.model_.get_weights()):
-        np.testing.assert_array_equal(a, b)
-    np.testing.assert_array_equal(second.predict_proba(X), fresh.predict_proba(X))
-
-    cls(**{**params, "units": 6}).fit(X, y)  # another architecture: traced anew
-    cls(**{**params, "random_state": 1}).fit(X, y)  # another seed: traced anew
-    assert len(traced) == 4
-    second.partial_fit(X, y)  # a warm fit keeps its own step
-    assert len(traced) == 4
-
-
-def test_a_model_of_the_same_architecture_predicts_with_the_kept_function(monkeypatch):
-    # Prediction runs the inference function traced for an earlier model of
-    # the same architecture, on the new model's weights: no trace, the
-    # probabilities a fresh trace gives, the earlier model's unchanged.
-    import keras
-
-    import skrnn._compat
-
-    monkeypatch.setattr(skrnn._compat, "_predict_steps", {})
-    X, y = token_data(48, steps=8)
-    params = {**TINY, "run_eagerly": False}
-    first = SimpleRNNClassifier(**params).fit(X, y)
-    first_proba = first.predict_proba(X)
-    second = SimpleRNNClassifier(**{**params, "random_state": 1}).fit(X, y)
-
-    traced = []
-    call = keras.Model.__call__
-    monkeypatch.setattr(keras.Model, "__call__", lambda model, *a, **k: traced.append(1) or call(model, *a, **k))
-    proba = second.predict_proba(X)
-    assert traced == []
-    np.testing.assert_array_equal(first.predict_proba(X), first_proba)
-
-    monkeypatch.setattr(skrnn._compat, "_predict_steps", {})
-    fresh = SimpleRNNClassifier(**{**params, "random_state": 1}).fit(X, y)
-    np.testing.assert_array_equal(fresh.predict_proba(X), proba)
-    assert traced  # the fresh model traced its own
-    assert not np.array_equal(proba, first_proba)
 
 
 def test_seeding_is_scoped_to_fit():
