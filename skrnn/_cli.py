@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
+import tempfile
 from pathlib import Path
 
 
@@ -95,6 +97,39 @@ def build_parser():
     return parser
 
 
+#: TensorFlow's start-up notices, printed before its log settings apply.
+_STARTUP_NOTICES = re.compile(
+    r"oneDNN custom operations are on|cpu_feature_guard|rebuild TensorFlow with the appropriate compiler flags"
+    r"|All log messages before absl::InitializeLog"
+)
+
+
+def _import_tensorflow_quietly():
+    """Import TensorFlow with its start-up notices left out of stderr; any other line it prints is kept.
+
+    TensorFlow prints oneDNN's notice while it loads, before
+    ``TF_CPP_MIN_LOG_LEVEL`` applies, so the notice is caught on the
+    process's stderr and dropped.
+    """
+    try:
+        saved = os.dup(2)
+    except OSError:  # no file descriptor 2: nothing to keep clean
+        import tensorflow  # noqa: F401
+        return
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            import tensorflow  # noqa: F401
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        captured.seek(0)
+        kept = [line for line in captured.read().decode(errors="replace").splitlines()
+                if not _STARTUP_NOTICES.search(line)]
+    if kept:
+        print("\n".join(kept), file=sys.stderr)
+
+
 def _fail(message):
     print(f"skrnn: error: {message}", file=sys.stderr)
     return 2
@@ -102,6 +137,9 @@ def _fail(message):
 
 def main(argv=None):
     """Entry point of the ``skrnn`` command; returns the exit status."""
+    # This process is ours: TensorFlow's C++ log lines are quieted before
+    # anything imports it (a value the user set wins).
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command != "compare":
@@ -121,7 +159,6 @@ def main(argv=None):
             return _fail(f"{option} {path} is not readable")
     if args.out.exists() and not args.out.is_dir():
         return _fail(f"--out {args.out} exists and is not a folder")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # this process is ours: quiet TF's C++ logs
 
     import warnings
 
@@ -129,6 +166,7 @@ def main(argv=None):
     from .compare import run_comparison
 
     progress = Progress(quiet=args.quiet)
+    _import_tensorflow_quietly()
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", UserWarning)

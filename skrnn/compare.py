@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -283,6 +283,7 @@ class ComparisonResult:
     models: list
     disagreement: dict | None = None
     explanations: dict | None = None
+    warnings: list = field(default_factory=list)
 
     def table(self):
         """The results as a Markdown table: mean ± standard deviation over seeds."""
@@ -511,7 +512,7 @@ def run_comparison(
     -------
     result : ComparisonResult or RatingComparisonResult
     """
-    from ._comparison import RunStore, blend, disagreement, fingerprint, load_splits, summarize
+    from ._comparison import RunStore, disagreement, fingerprint, load_splits, summarize
     from ._progress import Progress
 
     registry = _registry(target)
@@ -542,42 +543,91 @@ def run_comparison(
 
     figures, baseline = summarize(all_runs, splits, baselines)
     rnn_names = [m for m in models if MODELS[m].kind == "rnn"]
-    agreement = None
+    result = _comparison_result(all_runs, figures, baseline, splits, settings, described)
+    # The table and results.json first: no optional step below can cost them.
+    write_report(result, out, plots=False)
+    optional = _OptionalSteps(progress)
+    extra_descriptions, agreement = {}, None
     if ensemble and rnn_names:
         best_rnn = max(rnn_names, key=lambda n: np.mean(figures[n]["accuracy"]))
-        blend_name = f"blend({best_rnn}+{baseline})"
-        runs = []
-        for fold, split in enumerate(splits):
-            run_name = f"blend-{best_rnn}-{baseline}-fold{fold}"
-            record = store.get(run_name)
-            if record is None:
-                progress.line(f"[blend] {best_rnn} + {baseline}, fold {fold + 1}/{len(splits)}: learning the "
-                              "weights on 20% of the training rows (models trained on the other 80%)")
-                record = blend(make_model(best_rnn, epochs=epochs, max_features=max_features, maxlen=maxlen,
-                                          random_state=random_state), make_model(baseline), split,
-                               all_runs[best_rnn][0][fold], all_runs[baseline][0][fold], random_state=random_state)
-                store.put(run_name, record)
-            runs.append(record)
-        all_runs[blend_name] = [runs]
-        figures, baseline = summarize(all_runs, splits, baselines)
-        extra_descriptions = {blend_name: (f"{best_rnn} (first seed) and {baseline}, their log-probabilities "
-                                            "weighed by a logistic regression learnt on 20% of the training rows "
-                                            "from copies trained on the other 80%", "blend")}
-        agreement = {"first": best_rnn, "second": baseline, **disagreement(all_runs[best_rnn], all_runs[baseline],
-                                                                            splits)}
-    else:
-        extra_descriptions = {}
+        blended = optional.run(
+            "the blend", "rerun with --no-ensemble to leave it out",
+            lambda: _blend_runs(store, progress, all_runs, splits, best_rnn, baseline, epochs=epochs,
+                                max_features=max_features, maxlen=maxlen, random_state=random_state),
+        )
+        if blended is not None:
+            blend_name, runs = blended
+            all_runs[blend_name] = [runs]
+            figures, baseline = summarize(all_runs, splits, baselines)
+            extra_descriptions = {blend_name: (
+                f"{best_rnn} (first seed) and {baseline}, their log-probabilities weighed by a logistic "
+                "regression learnt on 20% of the training rows from copies trained on the other 80%", "blend")}
+            agreement = {"first": best_rnn, "second": baseline,
+                         **disagreement(all_runs[best_rnn], all_runs[baseline], splits)}
 
     explanations = None
     if rnn_names:
         best_rnn = max(rnn_names, key=lambda n: np.mean(figures[n]["accuracy"]))
         progress.line(f"[explain] {best_rnn}'s top tokens and misclassified test rows (integrated gradients)")
-        explanations = _explanations(store, best_rnn, baseline, splits[0], all_runs[best_rnn][0][0])
+        explanations = optional.run(
+            "the explanations", "the table and verdicts above do not depend on them",
+            lambda: _explanations(store, best_rnn, baseline, splits[0], all_runs[best_rnn][0][0]),
+        )
 
+    comparison = _comparison_result(all_runs, figures, baseline, splits, settings, described,
+                                    extra_descriptions=extra_descriptions, disagreement=agreement,
+                                    explanations=explanations, warnings=optional.warnings)
+    write_report(comparison, out, all_runs, splits)
+    progress.line(f"Report written to {out}/")
+    return comparison
+
+
+class _OptionalSteps:
+    """Runs the steps a report can do without; one that fails leaves a warning, not a lost report."""
+
+    def __init__(self, progress):
+        self.progress = progress
+        self.warnings = []
+
+    def run(self, what, advice, step):
+        try:
+            return step()
+        except Exception as exc:  # noqa: BLE001 - any failure of an optional step is reported, not raised
+            message = f"{what} failed and {'is' if what.startswith('the') else 'are'} left out " \
+                      f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no message'}); {advice}."
+            self.warnings.append(message[0].upper() + message[1:])
+            self.progress.line(f"warning: {message}")
+            return None
+
+
+def _blend_runs(store, progress, all_runs, splits, best_rnn, baseline, *, epochs, max_features, maxlen,
+                random_state):
+    """The blend's run record on each fold, from the store or trained now; ``(row name, records)``."""
+    from ._comparison import blend
+
+    blend_name = f"blend({best_rnn}+{baseline})"
+    runs = []
+    for fold, split in enumerate(splits):
+        run_name = f"blend-{best_rnn}-{baseline}-fold{fold}"
+        record = store.get(run_name)
+        if record is None:
+            progress.line(f"[blend] {best_rnn} + {baseline}, fold {fold + 1}/{len(splits)}: learning the "
+                          "weights on 20% of the training rows (models trained on the other 80%)")
+            record = blend(make_model(best_rnn, epochs=epochs, max_features=max_features, maxlen=maxlen,
+                                      random_state=random_state), make_model(baseline), split,
+                           all_runs[best_rnn][0][fold], all_runs[baseline][0][fold], random_state=random_state)
+            store.put(run_name, record)
+        runs.append(record)
+    return blend_name, runs
+
+
+def _comparison_result(all_runs, figures, baseline, splits, settings, described, *, extra_descriptions=None,
+                       disagreement=None, explanations=None, warnings=()):
+    """The ``ComparisonResult`` of the runs' figures."""
     results = []
     for name, runs in all_runs.items():
         fig = figures[name]
-        description, kind = extra_descriptions.get(name) or (MODELS[name].description, MODELS[name].kind)
+        description, kind = (extra_descriptions or {}).get(name) or (MODELS[name].description, MODELS[name].kind)
         first = runs[0][0]
         results.append(ModelResult(
             name=name, description=description, kind=kind, accuracy=fig["accuracy"], macro_f1=fig["macro_f1"],
@@ -586,15 +636,13 @@ def run_comparison(
             trainable_params=first.get("trainable_params"), vs_baseline=fig.get("vs_baseline"),
             history=first.get("history", {}), fold_accuracy=fig["fold_accuracy"],
         ))
-    comparison = ComparisonResult(
+    return ComparisonResult(
         settings=settings, versions=_versions(), data=described,
         n_train=int(np.mean([len(s.y_train) for s in splits])), n_test=sum(len(s.y_test) for s in splits),
         classes=[c.item() if hasattr(c, "item") else c for c in np.unique(np.concatenate([s.y_test for s in splits]))],
-        baseline=baseline, models=results, disagreement=agreement, explanations=explanations,
+        baseline=baseline, models=results, disagreement=disagreement, explanations=explanations,
+        warnings=list(warnings),
     )
-    write_report(comparison, out, all_runs, splits)
-    progress.line(f"Report written to {out}/")
-    return comparison
 
 
 def _train_runs(registry, target, models, splits, store, progress, *, seeds, epochs, max_features, maxlen,
@@ -670,17 +718,17 @@ def write_rating_report(comparison, out, all_runs, splits):
     def write(staging):
         (staging / "results.json").write_text(
             json.dumps(asdict(comparison), indent=2, default=_json_default), encoding="utf-8")
-        plots = []
+        plots, warnings = [], []
         for m in comparison.models:
             if m.history:
-                plot_history(m.history, staging / f"curves_{m.name}.png", title=m.name)
-                plots.append(f"curves_{m.name}.png")
+                _draw(staging, f"curves_{m.name}.png", lambda path, m=m: plot_history(m.history, path, title=m.name),
+                      plots, warnings)
         best_rnn = min((m for m in comparison.models if m.kind == "rnn"), key=lambda m: np.mean(m.rmse), default=None)
         shown = [m.name for m in (_model(comparison, comparison.baseline), best_rnn) if m is not None]
         y = np.concatenate([np.asarray(s.y_test, dtype=float) for s in splits])
-        plot_ratings(y, {name: np.concatenate([np.asarray(r["pred"], dtype=float) for r in all_runs[name][0]])
-                         for name in shown}, staging / "ratings.png")
-        plots.append("ratings.png")
+        _draw(staging, "ratings.png", lambda path: plot_ratings(
+            y, {name: np.concatenate([np.asarray(r["pred"], dtype=float) for r in all_runs[name][0]])
+                for name in shown}, path), plots, warnings)
         c = comparison
         seeds = c.settings.get("seeds", 1)
         settings = "\n".join(f"- {k}: {v}" for k, v in c.settings.items())
@@ -689,7 +737,8 @@ def write_rating_report(comparison, out, all_runs, splits):
         verdicts = "\n".join(f"- {v}" for v in c.verdicts())
         (staging / "report.md").write_text(
             "# skrnn compare: star ratings\n\n"
-            f"{c.data}.\n\n"
+            + "".join(f"> **Warning:** {w}\n\n" for w in warnings)
+            + f"{c.data}.\n\n"
             f"RMSE, MAE and R² of the predicted ratings, and the sentiment accuracy of their side of "
             f"{RATING_MIDPOINT} (ratings 1-4 are negative reviews, 7-10 positive): mean ± standard deviation over "
             f"{seeds} seed(s) for the recurrent models (TF-IDF + Ridge is deterministic). Against {c.baseline}, the "
@@ -705,16 +754,15 @@ def write_rating_report(comparison, out, all_runs, splits):
 
 
 def _write_all_at_once(out, write):
-    """Call ``write(folder)`` on a temporary folder beside ``out``, then move its files into ``out``.
+    """Call ``write(folder)`` on a temporary folder inside ``out``, then move its files into ``out``.
 
-    An interrupted run leaves no half report.
+    An interrupted run leaves no half report; nothing is written outside ``out``.
     """
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".report-", dir=out))
     try:
         write(staging)
-        out.mkdir(parents=True, exist_ok=True)
         for f in staging.iterdir():
             os.replace(f, out / f.name)
     finally:
@@ -759,7 +807,7 @@ def _explanations(store, rnn, baseline, split, rnn_record):
 
     pred = np.asarray(rnn_record["pred"], dtype=object)
     wrong = np.flatnonzero(pred != np.asarray(split.y_test, dtype=object))[:MISCLASSIFIED_SHOWN]
-    explained = explain(rnn_model, [split.X_test[i] for i in wrong])
+    explained = explain(rnn_model, [split.X_test[i] for i in wrong]) if len(wrong) else []
     return {
         "rnn": rnn, "baseline": baseline, "rows": len(texts),
         "rnn_top": {str(c): v for c, v in rnn_top.items()},
@@ -782,52 +830,79 @@ def _clock(seconds):
         f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def write_report(comparison, out, all_runs=None, splits=None):
+def write_report(comparison, out, all_runs=None, splits=None, *, plots=True):
     """Write results.json, report.md and the plots into ``out``, all at once.
 
-    Files are written to a temporary folder and moved in only when all are
-    there, so an interrupted run leaves no half report.
+    Files are written to a temporary folder inside ``out`` and moved in
+    only when all are there, so an interrupted run leaves no half report.
+    A plot that fails is left out with a warning in the report; the table
+    and results.json never depend on one. ``plots=False`` writes the table
+    and results.json alone.
+    """
+    def write(staging):
+        warnings = list(comparison.warnings)
+        drawn = _draw_plots(comparison, staging, all_runs, splits, warnings) if plots else []
+        shown = comparison if warnings == comparison.warnings else replace(comparison, warnings=warnings)
+        data = asdict(shown)
+        (staging / "results.json").write_text(json.dumps(data, indent=2, default=_json_default), encoding="utf-8")
+        (staging / "report.md").write_text(_report_markdown(shown, drawn), encoding="utf-8")
+
+    _write_all_at_once(out, write)
+
+
+def _draw_plots(comparison, staging, all_runs, splits, warnings):
+    """Draw the report's plots and page of explanations into ``staging``; the names of those drawn.
+
+    Each one that fails adds a line to ``warnings`` and is left out.
     """
     from ._plots import plot_comparison, plot_confusion, plot_history, plot_roc
 
-    def write(staging):
-        data = asdict(comparison)
-        (staging / "results.json").write_text(json.dumps(data, indent=2, default=_json_default), encoding="utf-8")
-        plots = []
-        for m in comparison.models:
-            if m.history:
-                name = f"curves_{m.name}.png"
-                plot_history(m.history, staging / name, title=m.name)
-                plots.append(name)
-        plot_comparison(comparison.models, staging / "comparison.png")
-        plots.append("comparison.png")
-        if all_runs is not None:
-            y = np.concatenate([np.asarray(s.y_test) for s in splits])
-            best_rnn = max((m for m in comparison.models if m.kind == "rnn"), key=lambda m: m.mean_accuracy,
-                           default=None)
-            shown = [m for m in (best_rnn, _model(comparison, comparison.baseline)) if m is not None]
-            for m in shown:
+    drawn = []
+
+    def draw(name, fn):
+        _draw(staging, name, fn, drawn, warnings)
+
+    for m in comparison.models:
+        if m.history:
+            draw(f"curves_{m.name}.png", lambda path, m=m: plot_history(m.history, path, title=m.name))
+    draw("comparison.png", lambda path: plot_comparison(comparison.models, path))
+    if all_runs is not None:
+        y = np.concatenate([np.asarray(s.y_test) for s in splits])
+        best_rnn = max((m for m in comparison.models if m.kind == "rnn"), key=lambda m: m.mean_accuracy,
+                       default=None)
+        shown = [m for m in (best_rnn, _model(comparison, comparison.baseline)) if m is not None]
+        for m in shown:
+            def confusion(path, m=m):
                 pred = np.concatenate([np.asarray(r["pred"], dtype=y.dtype) for r in all_runs[m.name][0]])
-                name = f"confusion_{m.name}.png"
-                plot_confusion(y, pred, comparison.classes, staging / name, title=m.name)
-                plots.append(name)
-            if len(comparison.classes) == 2:
-                curves = {}
-                for m in shown:
-                    proba = np.concatenate([np.asarray(r["proba"])[:, 1] for r in all_runs[m.name][0]])
-                    curves[m.name] = proba
-                plot_roc(y == comparison.classes[1], curves, staging / "roc.png")
-                plots.append("roc.png")
-        if comparison.explanations and comparison.explanations["misclassified"]:
-            from .inspection import explanations_to_html
+                plot_confusion(y, pred, comparison.classes, path, title=m.name)
 
-            page = "\n".join(m["html"] for m in comparison.explanations["misclassified"])
-            (staging / "explanations.html").write_text(
-                explanations_to_html([], title="skrnn compare: misclassified test rows").replace(
-                    "<body>\n\n</body>", f"<body>\n{page}\n</body>"), encoding="utf-8")
-        (staging / "report.md").write_text(_report_markdown(comparison, plots), encoding="utf-8")
+            draw(f"confusion_{m.name}.png", confusion)
+        if len(comparison.classes) == 2:
+            curves = {m.name: np.concatenate([np.asarray(r["proba"])[:, 1] for r in all_runs[m.name][0]])
+                      for m in shown}
+            draw("roc.png", lambda path: plot_roc(y == comparison.classes[1], curves, path))
+    if comparison.explanations and comparison.explanations["misclassified"]:
+        from .inspection import explanations_to_html
 
-    _write_all_at_once(out, write)
+        def page(path):
+            body = "\n".join(m["html"] for m in comparison.explanations["misclassified"])
+            path.write_text(explanations_to_html([], title="skrnn compare: misclassified test rows").replace(
+                "<body>\n\n</body>", f"<body>\n{body}\n</body>"), encoding="utf-8")
+
+        draw("explanations.html", page)
+        if "explanations.html" in drawn:
+            drawn.remove("explanations.html")  # a page, not an image
+    return drawn
+
+
+def _draw(staging, name, fn, drawn, warnings):
+    """``fn(staging / name)``, adding ``name`` to ``drawn``; a failure adds a line to ``warnings`` instead."""
+    try:
+        fn(staging / name)
+        drawn.append(name)
+    except Exception as exc:  # noqa: BLE001 - a plot is optional: reported, not raised
+        warnings.append(f"The plot {name} failed and is left out ({type(exc).__name__}: {exc}).")
+
 
 def _model(comparison, name):
     return next((m for m in comparison.models if m.name == name), None)
@@ -889,9 +964,10 @@ def _report_markdown(c, plots):
         "epochs, which the intervals below do not include. Rerun with --seeds 3 or more before trusting a verdict "
         "about a network.\n\n" if seeds == 1 else ""
     )
+    warned = "".join(f"> **Warning:** {w}\n\n" for w in c.warnings)
     return (
         "# skrnn compare\n\n"
-        f"{c.data}.\n\n"
+        f"{warned}{c.data}.\n\n"
         f"Accuracy and macro-F1: mean ± standard deviation over {seeds} seed(s) for the recurrent models "
         f"(TF-IDF is deterministic). Against {c.baseline}, the strongest TF-IDF baseline, on the same test "
         "rows: the accuracy difference in points with its paired bootstrap 95% interval (test rows resampled, "
