@@ -279,3 +279,80 @@ def test_rating_comparison_on_an_imdb_sample(imdb_home, tmp_path):
     assert names == [".runs", "curves_simple_rnn.png", "ratings.png", "report.md", "results.json"]
     report = (tmp_path / "r" / "report.md").read_text()
     assert "# skrnn compare: star ratings" in report and "![ratings.png](ratings.png)" in report
+
+
+def _easy_csv(path, rows=60):
+    """Two classes a network gets right on every row."""
+    lines = ["text,label"]
+    for i in range(rows):
+        lines += [f"good fine film {i},pos", f"bad poor film {i},neg"]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _compare(tmp_path, *extra, data=None):
+    out = tmp_path / "report"
+    data = data or _easy_csv(tmp_path / "easy.csv")
+    code = main(["compare", "--data", str(data), "--models", "tfidf-unigram,lstm", "--epochs", "1", "--out", str(out),
+                 "--quiet", *extra])
+    return code, out
+
+
+def test_a_network_right_on_every_test_row_still_gets_its_report(tmp_path, capsys):
+    code, out = _compare(tmp_path, "--no-ensemble")
+    assert code == 0, capsys.readouterr().err
+    results = json.loads((out / "results.json").read_text())
+    assert [m["accuracy"] for m in results["models"]] == [[1.0], [1.0]]
+    assert results["explanations"]["misclassified"] == [] and results["warnings"] == []
+    report = (out / "report.md").read_text()
+    assert "| lstm | 1.0000" in report and "Misclassified test rows, explained" not in report
+    assert not (out / "explanations.html").exists()
+    assert [p.name for p in out.iterdir() if p.name.startswith(".report-")] == []  # no staging folder left
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("test_rows", [["good fine film x,pos"], ["good fine film x,pos", "fine film y,pos"]],
+                         ids=["a single test row", "one class in the test rows"])
+def test_a_tiny_or_one_class_test_set_gets_its_report(tmp_path, test_rows, capsys):
+    test = tmp_path / "test.csv"
+    test.write_text("text,label\n" + "\n".join(test_rows) + "\n")
+    code, out = _compare(tmp_path, "--test", str(test))
+    assert code == 0, capsys.readouterr().err
+    results = json.loads((out / "results.json").read_text())
+    assert results["n_test"] == len(test_rows) and results["warnings"] == []
+    assert [m["name"] for m in results["models"]] == ["tfidf-unigram", "lstm", "blend(lstm+tfidf-unigram)"]
+
+
+def test_a_failing_blend_or_plot_leaves_a_warning_not_a_lost_report(tmp_path, monkeypatch, capsys):
+    import skrnn._comparison
+    import skrnn._plots
+
+    def fail(*args, **kwargs):
+        raise ValueError("the blended models' classes differ from the hold-out's")
+
+    def no_roc(*args, **kwargs):
+        raise RuntimeError("no backend")
+
+    monkeypatch.setattr(skrnn._comparison, "blend", fail)
+    monkeypatch.setattr(skrnn._plots, "plot_roc", no_roc)
+    code, out = _compare(tmp_path)
+    assert code == 0, capsys.readouterr().err
+    results = json.loads((out / "results.json").read_text())
+    assert [m["name"] for m in results["models"]] == ["tfidf-unigram", "lstm"]
+    assert results["warnings"] == [
+        "The blend failed and is left out (ValueError: the blended models' classes differ from the hold-out's); "
+        "rerun with --no-ensemble to leave it out.",
+        "The plot roc.png failed and is left out (RuntimeError: no backend).",
+    ]
+    report = (out / "report.md").read_text()
+    assert "> **Warning:** The blend failed" in report and "> **Warning:** The plot roc.png failed" in report
+    assert "| lstm | 1.0000" in report and not (out / "roc.png").exists() and (out / "comparison.png").exists()
+
+
+def test_the_cli_keeps_tensorflows_startup_notices_off_stderr(tmp_path):
+    data = _easy_csv(tmp_path / "easy.csv", rows=10)
+    result = run_cli("compare", "--data", str(data), "--models", "tfidf-unigram,simple_rnn", "--epochs", "1",
+                     "--no-ensemble", "--out", str(tmp_path / "r"), env={"TF_CPP_MIN_LOG_LEVEL": ""})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "oneDNN" not in result.stderr and "absl::InitializeLog" not in result.stderr
+    assert "[simple_rnn] epoch 1/1" in result.stderr  # the progress is still there
