@@ -47,7 +47,9 @@ class SequencePadder(TransformerMixin, BaseEstimator):
         fixed for ``transform``, so train and test matrices agree. When
         every training sequence is empty there is nothing to learn it from:
         ``fit`` raises ``ValueError`` (``pad_sequences`` would return a
-        matrix of width 0).
+        matrix of width 0). A 2-D array of width 0 is a ``ValueError``
+        whatever ``maxlen``, as scikit-learn's estimators refuse data of
+        zero features.
     padding : {"pre", "post"}, default="pre"
         Pad before or after each sequence. ``"pre"`` keeps the real tokens
         at the end, next to the recurrent layer's output, which is what a
@@ -126,13 +128,15 @@ class SequencePadder(TransformerMixin, BaseEstimator):
         self._validate_params()
         self._check_dtype()
         flat, lengths = validate_sequences(X, where="SequencePadder input")
-        if self.maxlen is None and lengths.max() == 0:
+        zero_width = getattr(X, "ndim", 0) == 2 and X.shape[1] == 0
+        if zero_width or (self.maxlen is None and lengths.max() == 0):
             shape = ""
             if getattr(X, "ndim", 0) == 2:
                 shape = f" (a 2-D array of 0 feature(s) (shape={X.shape}) while a minimum of 1 is required)"
+            advice = ("so maxlen cannot be learned from them; pass maxlen=... explicitly"
+                      if self.maxlen is None else "so there is nothing to fit; pass sequences with tokens")
             raise ValueError(
-                f"Every one of the {len(lengths)} sequences passed to SequencePadder is empty"
-                f"{shape}, so maxlen cannot be learned from them; pass maxlen=... explicitly."
+                f"Every one of the {len(lengths)} sequences passed to SequencePadder is empty{shape}, {advice}."
             )
         self.maxlen_ = int(self.maxlen) if self.maxlen is not None else int(lengths.max())
         return flat, lengths

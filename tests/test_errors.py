@@ -154,6 +154,8 @@ CASES = [
     ("sequences-sparse", pad(__import__("scipy.sparse").sparse.csr_matrix(X_OK)), TypeError,
      r"Sparse data is not supported.*X.toarray\(\)"),
     ("sequences-all-empty", pad([[], []]), ValueError, r"Every one of the 2 sequences.*is empty.*pass maxlen"),
+    ("sequences-zero-width", lambda: SequencePadder(maxlen=5).fit(np.zeros((3, 0), dtype=int)), ValueError,
+     r"Every one of the 3 sequences.*is empty \(a 2-D array of 0 feature\(s\).*nothing to fit; pass sequences"),
     ("sequences-1d-array", pad(np.array([3, 4, 5])), ValueError, r"1-D array of shape \(3,\)\. Reshape your data"),
     ("sequence-object-not-numbers", pad([[1, {"a": 1}]]), TypeError,
      r"Sequence 0 .* holds a value that is not a number"),

@@ -15,8 +15,6 @@ from skrnn import (
     TextVectorizer,
 )
 
-pytestmark = pytest.mark.slow
-
 _FRACTIONAL = (
     "fits X of fractional floats (e.g. uniform or Gaussian blobs) without "
     "rounding it to the categorical input tag: such values are not token ids, "
@@ -79,11 +77,13 @@ def _expected(estimator):
     return EXPECTED_FAILED_CHECKS.get(name, EXPECTED_FAILED_CHECKS["classifier"])
 
 
+@pytest.mark.slow
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "check",
     [
@@ -97,3 +97,10 @@ def test_sklearn_compatible(estimator, check):
 )
 def test_text_vectorizer_api_checks(check):
     getattr(estimator_checks, check)("TextVectorizer", TextVectorizer())
+
+
+def test_sequence_padder_refuses_empty_data_even_with_a_fixed_maxlen():
+    # check_estimators_empty_data_messages: zero samples and zero features are
+    # a ValueError, whether maxlen is learned or given.
+    estimator_checks.check_estimators_empty_data_messages("SequencePadder", SequencePadder(maxlen=5))
+    estimator_checks.check_estimators_empty_data_messages("SequencePadder", SequencePadder())

@@ -32,7 +32,31 @@ def test_integrated_gradients_are_complete(cls, params, vectorizer):
     for e in explain(model, TEXTS[:8]):
         delta = e.proba - e.baseline_proba
         assert np.nansum(e.scores) == pytest.approx(delta, rel=0.01, abs=1e-6)
+        assert e.completeness_gap <= 0.01
         assert len(e.tokens) == len(e.scores) == len(e.seen)
+
+
+def test_a_gap_left_at_the_most_points_is_warned_and_recorded(monkeypatch):
+    import skrnn.inspection
+
+    model = pipeline(SimpleRNNClassifier)
+    monkeypatch.setattr(skrnn.inspection, "MAX_STEPS", 1)  # one point: the midpoint rule is far from complete
+    with pytest.warns(UserWarning, match=r"text\(s\) still miss f\(text\) - f\(baseline\) by more than 1% at 1 "
+                                         r"points \(largest gap"):
+        explained = explain(model, TEXTS[:8], steps=1)
+    gaps = [e.completeness_gap for e in explained]
+    assert max(gaps) > 0.01
+    for e in explained:  # the recorded gap is the scores' miss, as a fraction of the change it explains
+        delta = e.proba - e.baseline_proba
+        assert e.completeness_gap == pytest.approx(abs(np.nansum(e.scores) - delta) / abs(delta), rel=1e-4)
+
+
+def test_explain_refuses_a_bare_string_and_no_texts():
+    model = pipeline(SimpleRNNClassifier)
+    with pytest.raises(ValueError, match=r"a single string; wrap it in a list: explain\(pipeline, \['great movie'\]\)"):
+        explain(model, "great movie")
+    with pytest.raises(ValueError, match="explain got no texts; pass a list of at least one text"):
+        explain(model, [])
 
 
 @pytest.mark.slow

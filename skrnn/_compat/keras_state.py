@@ -25,6 +25,11 @@ __all__ = [
     "set_untracked_attribute", "FULL_COLLECTION_INTERVAL",
 ]
 
+#: The keys of Keras' global state for the seed ``keras.utils.set_random_seed`` keeps (Keras >= 3.10; none
+#: is kept before) and for the global seed generator (the same key since Keras 3.0).
+_GLOBAL_RANDOM_SEED = "global_random_seed"
+_GLOBAL_SEED_GENERATOR = "global_seed_generator"
+
 #: ``release_keras_state`` runs a full garbage collection at most this often (seconds).
 FULL_COLLECTION_INTERVAL = 10.0
 _last_collection = [float("-inf")]
@@ -48,16 +53,15 @@ def release_keras_state():
 
     import keras
     from keras.src.backend.common import global_state
-    from keras.src.utils.rng_utils import GLOBAL_RANDOM_SEED
 
-    user_seed = global_state.get_global_attribute(GLOBAL_RANDOM_SEED)
+    user_seed = global_state.get_global_attribute(_GLOBAL_RANDOM_SEED)
     keras.backend.clear_session(free_memory=False)
     now = time.monotonic()
     if now - _last_collection[0] >= FULL_COLLECTION_INTERVAL:
         gc.collect()
         _last_collection[0] = now
     if user_seed is not None:
-        global_state.set_global_attribute(GLOBAL_RANDOM_SEED, user_seed)
+        global_state.set_global_attribute(_GLOBAL_RANDOM_SEED, user_seed)
 
 
 def build_training_state(model, batch):
@@ -116,19 +120,18 @@ def seed_scope(seed):
         return
     import tensorflow as tf
     from keras.src.backend.common import global_state
-    from keras.src.random.seed_generator import GLOBAL_SEED_GENERATOR
     from tensorflow.python.eager import context
     from tensorflow.python.framework import config as tf_config
 
     saved_python, saved_numpy = random.getstate(), np.random.get_state()
     saved_tf_seed = context.global_seed()
-    saved_generator = global_state.get_global_attribute(GLOBAL_SEED_GENERATOR)
+    saved_generator = global_state.get_global_attribute(_GLOBAL_SEED_GENERATOR)
     was_deterministic = tf_config.is_op_determinism_enabled()
     try:
         random.seed(seed)
         np.random.seed(seed)
         tf.random.set_seed(seed)
-        global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, None)
+        global_state.set_global_attribute(_GLOBAL_SEED_GENERATOR, None)
         if not was_deterministic:
             tf_config.enable_op_determinism()
         yield
@@ -136,6 +139,6 @@ def seed_scope(seed):
         random.setstate(saved_python)
         np.random.set_state(saved_numpy)
         tf.random.set_seed(saved_tf_seed)
-        global_state.set_global_attribute(GLOBAL_SEED_GENERATOR, saved_generator)
+        global_state.set_global_attribute(_GLOBAL_SEED_GENERATOR, saved_generator)
         if not was_deterministic:
             tf_config.disable_op_determinism()
