@@ -26,7 +26,6 @@ import keras
 import numpy as np
 from sklearn import config_context
 from sklearn.utils import check_consistent_length
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._batching import LengthBatches, predict_by_length, quiet_retracing
@@ -38,6 +37,7 @@ from ._compat import (
     seed_scope,
     shared_train_step,
 )
+from ._compat.validation import Interval, StrOptions, fit_context
 from ._ids import OOV_ID, check_ids
 from ._model import build_rnn_model
 from ._training import (
@@ -494,7 +494,6 @@ class RecurrentEstimator:
     # -- validation and settings ------------------------------------------------
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
         if reset:
-            self._validate_params()
             if y is None:
                 raise ValueError(
                     f"{type(self).__name__} requires y to be passed, but the target y is None; fit(X, y) "
@@ -591,6 +590,7 @@ class RecurrentEstimator:
         return X_val, self._encode_validation_target(y_val), weights
 
     # -- fitting -------------------------------------------------------------
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, **kwargs):
         """Fit the network on token-id matrix ``X`` and targets ``y``.
 
@@ -623,6 +623,7 @@ class RecurrentEstimator:
     def _check_sample_weight_leaves_targets(self, y, sample_weight):
         """A hook: raise when the non-zero weights leave nothing to learn (classifiers check the classes)."""
 
+    @fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None, **kwargs):
         """Train for one epoch, keeping the weights of earlier calls.
 

@@ -6,9 +6,9 @@ import numbers
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._compat.validation import Interval, StrOptions, fit_context
 from ._ids import PAD_ID, validate_sequences
 
 __all__ = ["SequencePadder"]
@@ -107,6 +107,7 @@ class SequencePadder(TransformerMixin, BaseEstimator):
             raise ValueError(f"dtype must be an integer or float dtype, got {dtype}.")
         return dtype
 
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Learn ``maxlen_`` (the given ``maxlen``, or the longest sequence).
 
@@ -125,7 +126,6 @@ class SequencePadder(TransformerMixin, BaseEstimator):
         return self
 
     def _fit(self, X):
-        self._validate_params()
         self._check_dtype()
         flat, lengths = validate_sequences(X, where="SequencePadder input")
         zero_width = getattr(X, "ndim", 0) == 2 and X.shape[1] == 0
@@ -141,6 +141,7 @@ class SequencePadder(TransformerMixin, BaseEstimator):
         self.maxlen_ = int(self.maxlen) if self.maxlen is not None else int(lengths.max())
         return flat, lengths
 
+    @fit_context(prefer_skip_nested_validation=True)
     def fit_transform(self, X, y=None):
         """Fit, then pad ``X``; validates the input once."""
         flat, lengths = self._fit(X)

@@ -11,9 +11,9 @@ from itertools import chain, count, repeat
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._compat.validation import Interval, RealNotInt, StrOptions, fit_context
 from ._ids import FIRST_ID, OOV_ID, validate_sequences
 
 __all__ = ["TextVectorizer"]
@@ -475,6 +475,7 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         return tokens, orders > 1
 
     # -- fit / transform -------------------------------------------------
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, raw_documents, y=None):
         """Learn the vocabulary of ``raw_documents``.
 
@@ -493,6 +494,7 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         self._fit(raw_documents)
         return self
 
+    @fit_context(prefer_skip_nested_validation=True)
     def fit_transform(self, raw_documents, y=None):
         """Learn the vocabulary and return the documents' id sequences.
 
@@ -514,7 +516,6 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         return self._split(*self._fit(raw_documents))
 
     def _fit(self, raw_documents):
-        self._validate_params()
         docs = _validate_documents(raw_documents)
         if not docs:
             raise ValueError(

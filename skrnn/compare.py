@@ -9,6 +9,7 @@ star ratings against TF-IDF + Ridge (:data:`RATING_MODELS`).
 from __future__ import annotations
 
 import json
+import numbers
 import os
 import platform
 import shutil
@@ -22,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ._comparison import peak_rss_mib, reset_peak_rss
+from ._compat.validation import Interval, StrOptions, validate_params
 from ._plots import plot_history
 from ._stats import bootstrap_difference, corrected_resampled_ttest, mcnemar_test, paired_bootstrap
 
@@ -431,6 +433,32 @@ def _versions():
     return versions
 
 
+_COUNT = Interval(numbers.Integral, 1, None, closed="left")
+
+
+@validate_params(
+    {
+        "data": [None, str, os.PathLike],
+        "test": [None, str, os.PathLike],
+        "test_size": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "cv": [None, Interval(numbers.Integral, 2, None, closed="left")],
+        "seeds": [_COUNT],
+        "models": [None, list, tuple],
+        "target": [StrOptions({"label", "rating"})],
+        "epochs": [_COUNT],
+        "max_features": [_COUNT],
+        "maxlen": [_COUNT],
+        "sample": [None, _COUNT],
+        "out": [str, os.PathLike],
+        "random_state": [numbers.Integral],
+        "text_column": [str],
+        "label_column": [str],
+        "encoding": [str],
+        "resume": ["boolean"],
+        "ensemble": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def run_comparison(
     *,
     data=None,

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.utils import check_random_state
 
+from ._compat.validation import StrOptions, validate_params
 from ._ids import FIRST_ID, PAD_ID
 
 __all__ = ["WordVectors", "EmbeddingCoverage", "load_word_vectors", "embedding_matrix"]
@@ -213,6 +214,16 @@ def _wanted(vocabulary, lowercase):
     return wanted
 
 
+@validate_params(
+    {
+        "path": [str, os.PathLike],
+        "format": [StrOptions({"auto", "word2vec", "fasttext", "glove", "word2vec-binary"})],
+        "encoding": [str],
+        "unicode_errors": [str],
+        "lowercase_fallback": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def load_word_vectors(path, *, vocabulary=None, format="auto", encoding="utf-8", unicode_errors="replace",
                       lowercase_fallback=True):
     r"""Read word vectors from a word2vec, GloVe or fastText file, plain or gzip.

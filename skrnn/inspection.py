@@ -25,9 +25,12 @@ counterpart of a linear model's coefficients.
 from __future__ import annotations
 
 import html
+import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from ._compat.validation import Interval, StrOptions, validate_params
 
 __all__ = ["Explanation", "explain", "top_tokens", "explanations_to_html"]
 
@@ -121,6 +124,14 @@ def explanations_to_html(explanations, *, title="skrnn explanations"):
             f"<body>\n{body}\n</body></html>\n")
 
 
+_METHODS = StrOptions({"integrated_gradients", "occlusion"})
+_POSITIVE = Interval(numbers.Integral, 1, None, closed="left")
+
+
+@validate_params(
+    {"n": [_POSITIVE], "method": [_METHODS], "min_count": [_POSITIVE]},
+    prefer_skip_nested_validation=True,
+)
 def top_tokens(pipeline, texts, n=20, *, method="integrated_gradients", min_count=2, **options):
     """The tokens that push most towards each class over a corpus.
 
@@ -197,6 +208,10 @@ def _class_column(clf, label):
     return k, 1.0, 0.0
 
 
+@validate_params(
+    {"method": [_METHODS], "steps": [_POSITIVE], "batch_size": [_POSITIVE]},
+    prefer_skip_nested_validation=True,
+)
 def explain(pipeline, texts, *, method="integrated_gradients", target=None, steps=16, batch_size=256):
     """Attribute each text's prediction to its tokens.
 

@@ -241,3 +241,28 @@ def test_docs_list_every_case():
     text = (Path(__file__).resolve().parents[1] / "docs" / "errors.md").read_text()
     missing = [case_id for case_id, *_ in CASES + WARNING_CASES if f"`{case_id}`" not in text]
     assert not missing, f"docs/errors.md does not list: {missing}"
+
+
+def test_fit_honours_skip_parameter_validation(monkeypatch):
+    # fit validates the parameters once, through scikit-learn's fit context,
+    # so sklearn.config_context(skip_parameter_validation=True) skips it.
+    import sklearn
+
+    from skrnn import LSTMClassifier, SequencePadder, TextVectorizer
+
+    calls = []
+    for cls in (LSTMClassifier, SequencePadder, TextVectorizer):
+        validate = cls._validate_params
+        monkeypatch.setattr(cls, "_validate_params", lambda self, validate=validate: calls.append(1) or validate(self))
+    SequencePadder(maxlen=3).fit([[1, 2]])
+    TextVectorizer().fit_transform(["a b"])
+    assert len(calls) == 2
+    with sklearn.config_context(skip_parameter_validation=True):
+        SequencePadder(maxlen=3).fit([[1, 2]])
+        TextVectorizer().fit(["a b"])
+    assert len(calls) == 2
+    with pytest.raises(ValueError, match="The 'maxlen' parameter of SequencePadder must be"):
+        SequencePadder(maxlen=0).fit([[1, 2]])
+    X = np.array([[0, 2, 3], [4, 5, 6]] * 4)
+    LSTMClassifier(units=2, epochs=1, run_eagerly=True).fit(X, [0, 1] * 4)
+    assert len(calls) == 4

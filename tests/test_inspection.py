@@ -175,7 +175,9 @@ def test_works_on_a_grid_searchs_best_estimator():
     (lambda: make_pipeline(TextVectorizer(), SequencePadder(), LSTMClassifier()), {}, NotFittedError, "not fitted"),
     (lambda: make_pipeline(TfidfVectorizer(), LogisticRegression()).fit(TEXTS, LABELS), {}, TypeError,
      r"TextVectorizer -> SequencePadder -> an skrnn classifier, got TfidfVectorizer -> LogisticRegression"),
-    (lambda: pipeline(), {"method": "lime"}, ValueError, r"method must be 'integrated_gradients' or 'occlusion'"),
+    (lambda: pipeline(), {"method": "lime"}, ValueError,
+     r"The 'method' parameter of explain must be a str among \{.*'occlusion'.*\}. Got 'lime' instead"),
+    (lambda: pipeline(), {"steps": 0}, ValueError, r"The 'steps' parameter of explain must be an int in the range"),
     (lambda: pipeline(), {"target": "maybe"}, ValueError, r"target 'maybe' is not a class"),
 ])
 def test_bad_input(model, kwargs, exc, match):

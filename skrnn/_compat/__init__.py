@@ -14,27 +14,34 @@ concern:
   optimizer slots.
 - :mod:`.step_cache`: train steps and inference functions shared by models
   of one architecture.
+- :mod:`.validation`: scikit-learn's parameter validation
+  (``_parameter_constraints``, ``fit_context``, ``validate_params``).
 
 The hooks of scikeras' ``BaseWrapper`` that the estimators override
 (``_initialize``, ``_build_keras_model``, ``_fit_keras_model``, ...) are
 listed there too: a subclass can only override them by their names.
 """
 
-from .keras_state import (
-    FULL_COLLECTION_INTERVAL,
-    build_training_state,
-    op_determinism_enabled,
-    release_keras_state,
-    seed_scope,
-    set_untracked_attribute,
-)
-from .pickling import picklable_with_frozen_layers
-from .step_cache import SHARED_STEPS, clear_shared_steps, kept_counts, shared_predict_function, shared_train_step
-from .wrappers import KerasClassifierCompat, KerasRegressorCompat, route_params
+import importlib
 
-__all__ = [
-    "KerasClassifierCompat", "KerasRegressorCompat", "route_params", "release_keras_state", "seed_scope",
-    "op_determinism_enabled", "picklable_with_frozen_layers", "build_training_state", "shared_train_step",
-    "shared_predict_function", "clear_shared_steps", "kept_counts", "set_untracked_attribute", "SHARED_STEPS",
-    "FULL_COLLECTION_INTERVAL",
-]
+#: Each name this package offers, and its module; imported on first use, so
+#: that the transformers' import of the validation helpers loads no TensorFlow.
+_NAMES = {
+    "FULL_COLLECTION_INTERVAL": "keras_state", "build_training_state": "keras_state",
+    "op_determinism_enabled": "keras_state", "release_keras_state": "keras_state", "seed_scope": "keras_state",
+    "set_untracked_attribute": "keras_state",
+    "picklable_with_frozen_layers": "pickling",
+    "SHARED_STEPS": "step_cache", "clear_shared_steps": "step_cache", "kept_counts": "step_cache",
+    "shared_predict_function": "step_cache", "shared_train_step": "step_cache",
+    "KerasClassifierCompat": "wrappers", "KerasRegressorCompat": "wrappers", "route_params": "wrappers",
+    "Interval": "validation", "RealNotInt": "validation", "StrOptions": "validation", "fit_context": "validation",
+    "validate_params": "validation",
+}
+
+__all__ = sorted(_NAMES)
+
+
+def __getattr__(name):
+    if name in _NAMES:
+        return getattr(importlib.import_module(f".{_NAMES[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
