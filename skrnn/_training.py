@@ -72,9 +72,7 @@ def resolve_learning_rate_decay(setting, *, cell_factor, learning_rate, n_train,
     variable); ``"auto"`` leaves a Keras schedule alone (factor 1.0), and
     an explicit factor other than 1 refuses one.
     """
-    import keras
-
-    plain_rate = isinstance(learning_rate, keras.Variable)
+    plain_rate = hasattr(learning_rate, "assign")  # a variable (a schedule gives a tensor)
     if setting != "auto":
         if setting != 1 and not plain_rate:
             raise ValueError(

@@ -133,11 +133,9 @@ def _described_by_value(config):
 
 def _compile_settings(model):
     """The compile configuration; a learning rate held in a variable (read by the step, not traced in) left out."""
-    import keras
-
     config = model.get_compile_config()
     optimizer = config.get("optimizer")
-    if isinstance(optimizer, dict) and isinstance(getattr(model.optimizer, "_learning_rate", None), keras.Variable):
+    if isinstance(optimizer, dict) and hasattr(getattr(model.optimizer, "_learning_rate", None), "assign"):
         config["optimizer"] = {**optimizer, "config": {k: v for k, v in optimizer.get("config", {}).items()
                                                       if k != "learning_rate"}}
     return config

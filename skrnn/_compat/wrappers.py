@@ -14,19 +14,16 @@ subclasses mend both and change nothing in scikeras itself (no
 monkey-patching), so other code using scikeras in the same process is
 unaffected.
 
-scikit-learn 1.6 gathers the tags by calling ``__sklearn_tags__`` of every
-class in the MRO that defines it; ``ClassifierMixin``'s then calls
-``super()``, which after ``BaseWrapper`` is ``object``: an
-``AttributeError`` on every fit. ``_TagsBase``, last among the bases, gives
-that ``super()`` the default tags (scikit-learn >= 1.7 no longer calls the
-classes one by one).
+scikit-learn 1.6 still reads the tags of a class whose bases define
+``_more_tags`` without ``__sklearn_tags__`` (scikeras' wrappers) the old
+way, ignoring the mended ones, so skrnn needs scikit-learn >= 1.7.
 """
 
 from __future__ import annotations
 
 from scikeras._utils import route_params
 from scikeras.wrappers import KerasClassifier, KerasRegressor
-from sklearn.utils import ClassifierTags, RegressorTags, Tags, TargetTags
+from sklearn.utils import ClassifierTags, RegressorTags
 
 __all__ = ["KerasClassifierCompat", "KerasRegressorCompat", "route_params"]
 
@@ -40,14 +37,7 @@ def _mended_tags(wrapper, tags, estimator_type, kind_tags):
     return tags
 
 
-class _TagsBase:
-    """The end of the tags' ``super()`` chain: scikit-learn's default tags."""
-
-    def __sklearn_tags__(self):
-        return Tags(estimator_type=None, target_tags=TargetTags(required=False))
-
-
-class KerasClassifierCompat(KerasClassifier, _TagsBase):
+class KerasClassifierCompat(KerasClassifier):
     """``scikeras.wrappers.KerasClassifier`` with scikit-learn >= 1.6 tags."""
 
     def __sklearn_tags__(self):
@@ -58,7 +48,7 @@ class KerasClassifierCompat(KerasClassifier, _TagsBase):
         return dict(self._tags)
 
 
-class KerasRegressorCompat(KerasRegressor, _TagsBase):
+class KerasRegressorCompat(KerasRegressor):
     """``scikeras.wrappers.KerasRegressor`` with scikit-learn >= 1.6 tags."""
 
     def __sklearn_tags__(self):
