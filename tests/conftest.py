@@ -10,9 +10,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-
-
+from .helpers import REPO
 
 #: Docstring examples that repeat another cell's (the same template, another class name).
 REPEATED_EXAMPLES = ("SimpleRNNClassifier", "GRUClassifier", "SimpleRNNRegressor", "GRURegressor")

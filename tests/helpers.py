@@ -1,5 +1,7 @@
 """Corpora and builders shared by the tests (fixtures live in conftest.py)."""
 
+from pathlib import Path
+
 import numpy as np
 from sklearn.pipeline import make_pipeline
 
@@ -19,10 +21,17 @@ TEXTS = [
 LABELS = ["pos"] * 4 + ["neg"] * 4
 LABELS = LABELS * 6
 
+#: The repository's root.
+REPO = Path(__file__).resolve().parents[1]
+
 CLASSIFIERS = [SimpleRNNClassifier, LSTMClassifier, GRUClassifier]
+#: The sizes of the small networks the tests train.
+SIZES = dict(embedding_dim=8, units=8, random_state=0)
 # run_eagerly: tiny models train faster without tf.function tracing; the
 # graph path is covered by the tests that set run_eagerly=False.
-TINY = dict(embedding_dim=8, units=8, epochs=2, batch_size=16, random_state=0, run_eagerly=True)
+TINY = dict(**SIZES, epochs=2, batch_size=16, run_eagerly=True)
+#: The smallest network: for tests of checks and errors, where what it learns does not matter.
+SMALLEST = dict(embedding_dim=4, units=4, epochs=1, random_state=0, run_eagerly=True)
 
 
 def tiny_pipeline(cls=LSTMClassifier, **params):

@@ -6,11 +6,11 @@ And the other pages quote no accuracy the results do not hold.
 import json
 import re
 import sys
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from .helpers import REPO
+
 sys.path.insert(0, str(REPO / "benchmarks"))
 import _results  # noqa: E402
 

@@ -11,6 +11,8 @@ import pytest
 from skrnn._cli import main
 from skrnn._progress import Progress
 
+from .helpers import REPO
+
 
 def run_cli(*args, env=None):
     return subprocess.run(
@@ -213,9 +215,8 @@ def bad_file(tmp_path, name, content):
     (lambda p: bad_file(p, "d.xlsx", "x"), [], "unknown file type '.xlsx'; the accepted ones are .csv"),
 ])
 def test_bad_data_gives_one_line_and_status_2(tmp_path, make, extra, message, capsys):
-    from pathlib import Path
 
-    errors_page = (Path(__file__).parents[1] / "docs" / "errors.md").read_text()
+    errors_page = (REPO / "docs" / "errors.md").read_text()
     assert message in errors_page, "docs/errors.md does not list this case"
     data = make(tmp_path)
     extra = [bad_file(tmp_path, "t.csv", "text,label\na,x\nb,z\n") if e == "TEST" else e for e in extra]

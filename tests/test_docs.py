@@ -2,7 +2,6 @@
 
 import inspect
 import re
-from pathlib import Path
 
 import pytest
 
@@ -14,7 +13,9 @@ import skrnn.embeddings
 import skrnn.inspection
 import skrnn.reference
 
-API = (Path(__file__).resolve().parents[1] / "docs" / "api.md").read_text()
+from .helpers import REPO
+
+API = (REPO / "docs" / "api.md").read_text()
 #: Every code span of the page (`...`), where a name counts as documented.
 SPANS = re.findall(r"`([^`]+)`", API)
 

@@ -20,11 +20,10 @@ from skrnn import (
 from skrnn.datasets import load_imdb
 from skrnn.embeddings import load_word_vectors
 
-from .helpers import TEXTS
+from .helpers import REPO, SMALLEST, TEXTS
 
 X_OK = np.array([[0, 2, 3], [4, 5, 6], [0, 0, 7], [2, 2, 2]])
 Y_OK = np.array([0, 1, 0, 1])
-TINY = dict(embedding_dim=4, units=4, epochs=1, run_eagerly=True)
 
 
 def fit_vectorizer(docs):
@@ -40,7 +39,7 @@ def pad(X, **params):
 
 
 def fit_rnn(X, y, cls=LSTMClassifier, **params):
-    return lambda: cls(**{**TINY, **params}).fit(X, y)
+    return lambda: cls(**{**SMALLEST, **params}).fit(X, y)
 
 
 def load_vectors(content, **params):
@@ -135,12 +134,12 @@ CASES = [
      r"validation_split=0.1 holds out 1 of 4 samples.*class counts: \{0: 2, 1: 2\}"),
     ("validation-split-singleton-class", fit_rnn(np.tile(X_OK, (3, 1))[:9], [0, 1] * 4 + [2], validation_split=0.4),
      ValueError, r"class 2 has 1 \(class counts"),
-    ("validation-data-and-split", lambda: LSTMClassifier(**TINY, validation_split=0.5).fit(
+    ("validation-data-and-split", lambda: LSTMClassifier(**SMALLEST, validation_split=0.5).fit(
         X_OK, Y_OK, validation_data=(X_OK, Y_OK)), ValueError,
      r"validation_data and validation_split=0.5 were both given"),
-    ("validation-data-unseen-label", lambda: LSTMClassifier(**TINY).fit(
+    ("validation-data-unseen-label", lambda: LSTMClassifier(**SMALLEST).fit(
         X_OK, Y_OK, validation_data=(X_OK, [0, 1, 2, 1])), ValueError, r"validation_data holds labels.*\[2\]"),
-    ("validation-data-not-a-pair", lambda: LSTMClassifier(**TINY).fit(X_OK, Y_OK, validation_data=X_OK), ValueError,
+    ("validation-data-not-a-pair", lambda: LSTMClassifier(**SMALLEST).fit(X_OK, Y_OK, validation_data=X_OK), ValueError,
      r"validation_data must be a tuple \(X_val, y_val\)"),
     ("unknown-parameter", lambda: LSTMClassifier(unit=64), TypeError,
      r"unexpected parameter 'unit'; did you mean 'units'\?"),
@@ -186,7 +185,7 @@ CASES = [
     ("y-2d-not-indicator", fit_rnn(X_OK, [[0, 1], [2, 0], [1, 1], [0, 0]]), ValueError,
      r"read a 2-D y of shape \(4, 2\) as a label indicator matrix .* values other than 0 and 1 \(0, 1, 2\)\. "
      r"Pass class labels as a 1-D y, or binarize label sets with sklearn.preprocessing.MultiLabelBinarizer"),
-    ("y-multilabel-then-labels", lambda: LSTMClassifier(**TINY).fit(X_OK, [[0, 1], [1, 0], [1, 1], [0, 1]]).score(
+    ("y-multilabel-then-labels", lambda: LSTMClassifier(**SMALLEST).fit(X_OK, [[0, 1], [1, 0], [1, 1], [0, 1]]).score(
         X_OK, Y_OK), ValueError, r"was fitted on a label indicator matrix of 2 labels, but y has shape \(4,\)"),
     # regressors
     ("regressor-y-not-numeric", fit_rnn(X_OK, np.array(["a", "b", "c", "d"], dtype=object), LSTMRegressor),
@@ -222,7 +221,7 @@ def test_warned_input(case_id, call, warning, match):
 
 
 def test_failed_fit_leaves_nothing_half_fitted():
-    est = LSTMClassifier(**TINY, random_state=0)
+    est = LSTMClassifier(**SMALLEST)
     with pytest.raises(ValueError):
         est.fit(X_OK, [1, 1, 1, 1])
     assert not [k for k in vars(est) if k.endswith("_")]
@@ -238,7 +237,7 @@ def test_failed_fit_leaves_nothing_half_fitted():
 
 
 def test_docs_list_every_case():
-    text = (Path(__file__).resolve().parents[1] / "docs" / "errors.md").read_text()
+    text = (REPO / "docs" / "errors.md").read_text()
     missing = [case_id for case_id, *_ in CASES + WARNING_CASES if f"`{case_id}`" not in text]
     assert not missing, f"docs/errors.md does not list: {missing}"
 

@@ -15,6 +15,8 @@ from skrnn import (
     TextVectorizer,
 )
 
+from .helpers import SMALLEST
+
 _FRACTIONAL = (
     "fits X of fractional floats (e.g. uniform or Gaussian blobs) without "
     "rounding it to the categorical input tag: such values are not token ids, "
@@ -64,7 +66,7 @@ EXPECTED_FAILED_CHECKS = {
 def _tiny(cls):
     # run_eagerly: tiny data, so skipping tf.function tracing is much faster.
     # One batch per epoch for the checks' small data: fewer eager steps.
-    return cls(embedding_dim=4, units=4, epochs=1, batch_size=512, random_state=0, run_eagerly=True)
+    return cls(**SMALLEST, batch_size=512)
 
 
 RECURRENT = (SimpleRNNClassifier, LSTMClassifier, GRUClassifier, SimpleRNNRegressor, LSTMRegressor, GRURegressor)

@@ -3,14 +3,15 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+
+from .helpers import REPO
 
 pytestmark = pytest.mark.slow
 
 EXAMPLES = sorted(
-    p for p in (Path(__file__).resolve().parents[1] / "examples").glob("*.py") if not p.name.startswith("_")
+    p for p in (REPO / "examples").glob("*.py") if not p.name.startswith("_")
 )
 
 

@@ -11,11 +11,11 @@ from sklearn.pipeline import make_pipeline
 from skrnn import GRUClassifier, LSTMClassifier, SequencePadder, SimpleRNNClassifier, TextVectorizer, reference
 from skrnn.inspection import explain, explanations_to_html, top_tokens
 
-from .helpers import LABELS, TEXTS
+from .helpers import LABELS, SIZES, TEXTS
 
 
 def pipeline(cls=LSTMClassifier, vectorizer=None, maxlen=12, labels=LABELS, texts=TEXTS, **params):
-    clf = cls(**{"embedding_dim": 8, "units": 8, "epochs": 3, "random_state": 0, **params})
+    clf = cls(**{**SIZES, "epochs": 3, **params})
     return make_pipeline(vectorizer or TextVectorizer(), SequencePadder(maxlen=maxlen), clf).fit(texts, labels)
 
 

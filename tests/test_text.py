@@ -134,7 +134,9 @@ def test_inverse_transform_round_trip():
 def test_accepts_containers(container):
     vec = TextVectorizer().fit(container(TEXTS))
     out = vec.transform(container(TEXTS[:3]))
-    assert len(out) == 3
+    expected = TextVectorizer().fit(TEXTS).transform(TEXTS[:3])
+    assert vec.vocabulary_ == TextVectorizer().fit(TEXTS).vocabulary_
+    assert [s.tolist() for s in out] == [s.tolist() for s in expected]
 
 
 def test_bytes_are_decoded():
