@@ -55,6 +55,24 @@ class _IndicatorEncoder(TransformerMixin, BaseEstimator):
         return {"classes_": self.classes_, "n_classes_": self.n_classes_, "n_outputs_": 1, "n_outputs_expected_": 1}
 
 
+def _check_labels_are_one_kind(y, name):
+    """Refuse missing labels (None, NaN) and labels that mix text and numbers, naming the rows."""
+    missing = [i for i, v in enumerate(y) if v is None or (isinstance(v, float) and v != v)]
+    if missing:
+        rows = ", ".join(map(str, missing[:5])) + (", ..." if len(missing) > 5 else "")
+        raise ValueError(
+            f"{name} got {len(missing)} missing label(s) (None or NaN) in y, at rows {rows}; drop those rows or "
+            "give each a class."
+        )
+    text = next((v for v in y if isinstance(v, str)), None)
+    other = next((v for v in y if not isinstance(v, str)), None)
+    if text is not None and other is not None:
+        raise ValueError(
+            f"{name} got labels that mix text and other values in y (e.g. {text!r} and {other!r}); write every "
+            "label the same way, e.g. all as text."
+        )
+
+
 class _RecurrentClassifier(RecurrentEstimator, KerasClassifierCompat):
     """Shared base of the recurrent classifiers.
 
@@ -87,6 +105,8 @@ class _RecurrentClassifier(RecurrentEstimator, KerasClassifierCompat):
                 f"but y has shape {y.shape}; pass a 2-D 0/1 matrix with a column per label."
             )
         y = column_or_1d(y, warn=True)
+        if y.dtype == object:
+            _check_labels_are_one_kind(y, type(self).__name__)
         check_classification_targets(y)
         if reset:
             if getattr(self, "classes_", None) is None and np.unique(y).size < 2:
@@ -213,6 +233,15 @@ class _RecurrentClassifier(RecurrentEstimator, KerasClassifierCompat):
         """
         if classes is not None:
             classes = np.asarray(classes)  # scikeras stores it as given; predict indexes it
+        elif hasattr(self, "model_") and not self._is_multilabel():
+            labels = np.asarray(y, dtype=object).ravel() if np.ndim(y) == 1 else None
+            new = [] if labels is None else sorted(set(labels.tolist()) - set(self.classes_.tolist()), key=str)
+            if new:
+                raise ValueError(
+                    f"y holds class(es) {', '.join(map(repr, new))} that {type(self).__name__} has not seen; its "
+                    f"classes are {self.classes_.tolist()}. A stream's classes are fixed on its first partial_fit "
+                    "call: pass them all there, partial_fit(X, y, classes=[...])."
+                )
         return super().partial_fit(X, y, classes=classes, sample_weight=sample_weight, **kwargs)
 
     # -- prediction ------------------------------------------------------------

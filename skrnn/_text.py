@@ -524,9 +524,9 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
             )
         fixed = _check_vocabulary(self.vocabulary) if self.vocabulary is not None else None
         tokens, is_ngram = self._tokenize_all(docs)
-        self.document_count_ = len(docs)
-        self.fixed_vocabulary_ = fixed is not None
         if fixed is not None:
+            self.document_count_ = len(docs)
+            self.fixed_vocabulary_ = True
             self.vocabulary_ = fixed
             self.vocabulary_size_ = len(fixed) + FIRST_ID
             return self._lookup(tokens) + (is_ngram,)
@@ -559,6 +559,15 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         # Descending frequency, ties alphabetically (by code point, as str sorts).
         ranked = sorted(zip((-counts[candidates]).tolist(), distinct[candidates].tolist(), candidates.tolist()))
         order = np.array([i for _, _, i in ranked[: self.max_features]], dtype=np.int64)
+        if not len(order):
+            raise ValueError(
+                f"TextVectorizer found no token to keep in the {len(docs)} documents"
+                + (f": {len(distinct)} distinct token(s), none in at least min_df={self.min_df!r} and at most "
+                   f"max_df={self.max_df!r} of the documents; lower min_df (or raise max_df)." if len(distinct) else
+                   "; do they only hold stop words, or nothing the token_pattern matches?")
+            )
+        self.document_count_ = len(docs)
+        self.fixed_vocabulary_ = False
         lookup = np.full(len(distinct), OOV_ID, dtype=np.int32)
         lookup[order] = np.arange(FIRST_ID, FIRST_ID + len(order), dtype=np.int32)
         self.vocabulary_ = dict(zip(distinct[order].tolist(), range(FIRST_ID, FIRST_ID + len(order))))

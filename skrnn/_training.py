@@ -142,7 +142,7 @@ def holdout_split(y, fraction, random_state, *, parameter="validation_split", na
     if counts.min() < 2:
         raise ValueError(
             f"{parameter}={fraction} needs at least 2 samples of every class to put each "
-            f"class on both sides of the hold-out, but class {classes[counts.argmin()].item()!r} "
+            f"class on both sides of the hold-out, but class {_plain(classes[counts.argmin()])!r} "
             f"has 1 (class counts: {{{described}}}); pass more samples of it, or a validation "
             "set of your own with fit(X, y, validation_data=(X_val, y_val))."
         )
@@ -151,6 +151,11 @@ def holdout_split(y, fraction, random_state, *, parameter="validation_split", na
         rows, test_size=n_val, stratify=y, random_state=check_random_state(random_state)
     )
     return np.sort(train), np.sort(val)
+
+
+def _plain(value):
+    """A NumPy scalar as the Python value it holds; anything else as it is."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _fix(parameter):

@@ -503,27 +503,31 @@ def load_text_dataset(path, *, text_column="text", label_column="label", encodin
     path = Path(path)
     if not path.exists():
         raise ValueError(f"{path} does not exist.")
+    files = None
     if path.is_dir():
-        texts, labels, columns = _read_class_folders(path, encoding)
+        texts, labels, columns, files = _read_class_folders(path, encoding)
     else:
         frame = _read_table(path, encoding)
         text_column, label_column = _pick_columns(frame, text_column, label_column, path)
-        texts, labels = frame[text_column], _integer_labels(frame[label_column])
+        texts, labels = frame[text_column], _integer_labels(_missing_labels(frame[label_column]))
         columns = (text_column, label_column)
     missing = np.flatnonzero(labels.isna().to_numpy())
     if missing.size:
         raise ValueError(
             f"{path}: {missing.size} row(s) have no label (rows {_first(missing)}, counting the first "
-            "data row as 0); fill or drop them."
+            f"data row as 0; empty, {', '.join(MISSING_LABELS)} count as none); fill or drop them."
         )
     blank = [i for i, t in enumerate(texts) if not isinstance(t, str) or not t.strip()]
     if blank:
+        where = (f"files {', '.join(str(files[i]) for i in blank[:5])}{', ...' if len(blank) > 5 else ''}"
+                 if files is not None else f"rows {_first(blank)}, counting the first data row as 0")
         raise ValueError(
-            f"{path}: {len(blank)} text(s) are empty, whitespace only or missing (rows {_first(blank)}, counting "
-            "the first data row as 0); drop them or fill them in."
+            f"{path}: {len(blank)} text(s) are empty, whitespace only or missing ({where}); drop them or fill "
+            "them in."
         )
-    target = labels.to_numpy()
+    target = _one_kind_of_label(labels.to_numpy(), path)
     names = np.unique(target)
+    _warn_near_duplicates(names, path)
     if names.size < min_classes:
         raise ValueError(
             f"{path} holds {names.size} class(es) ({', '.join(map(repr, names.tolist()))}); at least "
@@ -535,6 +539,65 @@ def load_text_dataset(path, *, text_column="text", label_column="label", encodin
         source=str(path),
         DESCR=f"{len(target):,} labelled texts from {path}, {names.size} classes.",
     )
+
+
+#: Label cells read as no label at all (as pandas reads them, case-insensitively), besides an empty cell.
+MISSING_LABELS = ("NA", "N/A", "NaN", "null", "None")
+
+
+def _missing_labels(labels):
+    """``labels`` with the spellings of a missing value (``MISSING_LABELS``, any case, trimmed) as NaN."""
+    missing = {m.lower() for m in MISSING_LABELS}
+    return labels.mask(labels.map(lambda v: isinstance(v, str) and v.strip().lower() in missing))
+
+
+def _one_kind_of_label(target, path):
+    """``target``, refused when it mixes numbers and text, or holds values that are neither."""
+    import numbers
+
+    if target.dtype != object:
+        return target
+    text = [v for v in target if isinstance(v, str)]
+    plain = [v for v in target if isinstance(v, numbers.Number)]
+    odd = [v for v in target if not isinstance(v, (str, numbers.Number))]
+    if odd:
+        raise ValueError(
+            f"{path}: {len(odd)} label(s) are neither text nor numbers (e.g. {odd[0]!r}); a label is one value "
+            "such as \"pos\" or 3."
+        )
+    if text and plain:
+        raise ValueError(
+            f"{path}: the labels mix numbers ({', '.join(sorted({repr(v) for v in plain})[:3])}) and text "
+            f"({', '.join(sorted({repr(v) for v in text})[:3])}); write every label the same way, e.g. all as "
+            "text."
+        )
+    return target
+
+
+def _label_key(label):
+    """What two spellings of one label share: the trimmed lowercase text, or the number it writes."""
+    text = str(label).strip().lower()
+    try:
+        return repr(float(text))
+    except ValueError:
+        return text
+
+
+def _warn_near_duplicates(names, path):
+    """A ``UserWarning`` naming labels that differ only in spacing, case or number format."""
+    import warnings
+
+    groups = {}
+    for name in names.tolist():
+        groups.setdefault(_label_key(name), []).append(name)
+    alike = [g for g in groups.values() if len(g) > 1]
+    if alike:
+        shown = "; ".join(" and ".join(map(repr, g)) for g in alike[:5])
+        warnings.warn(
+            f"{path}: the labels {shown} differ only in spacing, case or number format and are read as separate "
+            "classes; if each group is one class, write it one way.",
+            UserWarning, stacklevel=3,
+        )
 
 
 def _first(rows, k=5):
@@ -560,12 +623,49 @@ def _read_table(path, encoding):
                 f"reading {path} needs pyarrow: pip install 'skrnn[parquet]' (or pip install pyarrow)."
             ) from None
         return pd.read_parquet(path)
-    _check_encoding(path, encoding)
+    text = _check_encoding(path, encoding)
+    if not text.strip():
+        raise ValueError(f"{path} is empty: it needs a header row and at least one data row.")
     if kind == "jsonl":
-        return pd.read_json(path, lines=True, encoding=encoding, dtype=False)
-    # Labels keep their text unless every one is an integer; texts stay str.
-    return pd.read_csv(path, sep="\t" if kind == "tsv" else ",", encoding=encoding, keep_default_na=False,
-                       na_values=[""], dtype=str)
+        return _read_json_lines(path, text)
+    import csv
+
+    # Labels keep their text unless every one is an integer; texts stay str. A
+    # TSV has no quoting: a stray quote is part of its text, never the start
+    # of a field that runs over the next rows.
+    try:
+        frame = pd.read_csv(path, sep="\t" if kind == "tsv" else ",", encoding=encoding, keep_default_na=False,
+                            na_values=[""], dtype=str, quoting=csv.QUOTE_NONE if kind == "tsv" else csv.QUOTE_MINIMAL)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        reason = " ".join(str(exc).split()).removeprefix("Error tokenizing data. C error: ")
+        raise ValueError(
+            f"{path} is not a well-formed {kind.upper()} file: {reason}; every row needs the header's fields"
+            + (" (a tab inside a text splits it)." if kind == "tsv" else " (quote a text that holds a comma).")
+        ) from None
+    return frame
+
+
+def _read_json_lines(path, text):
+    """A JSON Lines file's rows as a frame, one object a line; a bad line is named by its number."""
+    import json
+
+    import pandas as pd
+
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}, line {number}: not valid JSON ({exc.msg}, column {exc.colno}).") from None
+        if not isinstance(row, dict):
+            raise ValueError(
+                f"{path}, line {number}: a JSON Lines row must be an object such as "
+                f'{{"text": "...", "label": "..."}}, got {type(row).__name__}.'
+            )
+        rows.append(row)
+    return pd.DataFrame.from_records(rows)
 
 
 def _integer_labels(labels):
@@ -580,9 +680,10 @@ def _integer_labels(labels):
 
 
 def _check_encoding(path, encoding):
+    """The file's text (a UTF-8 byte-order mark left out), or a ``ValueError`` naming the bad byte."""
     data = path.read_bytes()
     try:
-        data.decode(encoding)
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise ValueError(
             f"{path} is not valid {encoding}: {exc.reason} at byte {exc.start}; pass its encoding "
@@ -590,6 +691,7 @@ def _check_encoding(path, encoding):
         ) from None
     except LookupError:
         raise ValueError(f"unknown encoding {encoding!r}.") from None
+    return text.removeprefix("\ufeff")
 
 
 def _pick_columns(frame, text_column, label_column, path):
@@ -617,15 +719,37 @@ def _pick_columns(frame, text_column, label_column, path):
     )
 
 
+def _is_report(folder):
+    """Whether ``folder`` is a ``skrnn compare`` report (its results, or its store of runs)."""
+    return (folder / ".runs").is_dir() or ((folder / "results.json").is_file() and (folder / "report.md").is_file())
+
+
 def _read_class_folders(folder, encoding):
+    """Texts, labels, columns and each text's file, from one subfolder per class.
+
+    Hidden entries (``.DS_Store``, ``.git``) are left out, and so is a
+    ``skrnn compare`` report inside the folder; files in deeper folders are
+    left out with a ``UserWarning`` naming them.
+    """
+    import warnings
+
     import pandas as pd
 
-    classes = sorted(p for p in folder.iterdir() if p.is_dir())
+    subfolders = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    reports = [p for p in subfolders if _is_report(p)]
+    if reports:
+        warnings.warn(
+            f"{folder}: left out {', '.join(p.name for p in reports)}: a skrnn compare report, not a class.",
+            UserWarning, stacklevel=3,
+        )
+    classes = [p for p in subfolders if p not in reports]
     if not classes:
         raise ValueError(f"{folder} has no subfolders; a folder of texts needs one subfolder per class.")
-    texts, labels = [], []
+    texts, labels, files, nested = [], [], [], []
     for sub in classes:
-        for file in sorted(p for p in sub.iterdir() if p.is_file()):
+        entries = sorted(p for p in sub.iterdir() if not p.name.startswith("."))
+        nested += [p for p in entries if p.is_dir()]
+        for file in (p for p in entries if p.is_file()):
             raw = file.read_bytes()
             try:
                 texts.append(raw.decode(encoding))
@@ -635,4 +759,12 @@ def _read_class_folders(folder, encoding):
                     "(--encoding, or encoding= in load_text_dataset), e.g. latin-1."
                 ) from None
             labels.append(sub.name)
-    return pd.Series(texts, dtype=object), pd.Series(labels, dtype=object), ("text", "label")
+            files.append(file)
+    if nested:
+        shown = ", ".join(str(p) for p in nested[:3]) + (", ..." if len(nested) > 3 else "")
+        warnings.warn(
+            f"{folder}: left out {len(nested)} folder(s) inside the class folders ({shown}); each class folder "
+            "holds its texts directly, one file per text.",
+            UserWarning, stacklevel=3,
+        )
+    return pd.Series(texts, dtype=object), pd.Series(labels, dtype=object), ("text", "label"), files

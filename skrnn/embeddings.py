@@ -32,6 +32,7 @@ from __future__ import annotations
 import gzip
 import os
 import warnings
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -293,54 +294,60 @@ def load_word_vectors(path, *, vocabulary=None, format="auto", encoding="utf-8",
         raise ValueError(f"format must be one of {', '.join(map(repr, FORMATS))}, got {format!r}.")
     reader = _Reader(path, encoding, unicode_errors)
     wanted = None if vocabulary is None else _wanted(vocabulary, lowercase_fallback)
-    with _open(path) as f:
-        first = f.readline()
-        if not first.strip():
-            raise ValueError(f"{reader.path} is empty: a vectors file needs at least one row.")
-        header = _header(first) if format != "glove" else None
-        if format in ("word2vec", "fasttext", "word2vec-binary") and header is None:
-            raise ValueError(
-                f"{reader.path}, row 1: a {format} file starts with a header 'n_words dim', got "
-                f"{first[:60]!r}; for a file without one (GloVe), pass format='glove'."
-            )
-        if header is not None:
-            n_declared, dim = header
-            body_start = f.tell()
-            binary = format == "word2vec-binary"
-            if format == "auto":
-                peek = f.readline()
-                binary = bool(peek.strip()) and not _is_text_row(peek)
-            f.seek(body_start)
-            if binary:
-                rows = reader.binary_rows(f, dim)
+    try:
+        with _open(path) as f:
+            first = f.readline()
+            if not first.strip():
+                raise ValueError(f"{reader.path} is empty: a vectors file needs at least one row.")
+            header = _header(first) if format != "glove" else None
+            if format in ("word2vec", "fasttext", "word2vec-binary") and header is None:
+                raise ValueError(
+                    f"{reader.path}, row 1: a {format} file starts with a header 'n_words dim', got "
+                    f"{first[:60]!r}; for a file without one (GloVe), pass format='glove'."
+                )
+            if header is not None:
+                n_declared, dim = header
+                body_start = f.tell()
+                binary = format == "word2vec-binary"
+                if format == "auto":
+                    peek = f.readline()
+                    binary = bool(peek.strip()) and not _is_text_row(peek)
+                f.seek(body_start)
+                if binary:
+                    rows = reader.binary_rows(f, dim)
+                else:
+                    rows = reader.text_rows(f, dim, first_row=2)
             else:
-                rows = reader.text_rows(f, dim, first_row=2)
-        else:
-            n_declared = None
-            fields = first.split()
-            dim = len(fields) - 1
-            while dim > 0 and not _is_number(fields[len(fields) - dim]):
-                dim -= 1  # a word with spaces in it
+                n_declared = None
+                fields = first.split()
+                dim = len(fields) - 1
+                while dim > 0 and not _is_number(fields[len(fields) - dim]):
+                    dim -= 1  # a word with spaces in it
+                if dim < 1:
+                    raise ValueError(f"{reader.path}, row 1: no values after the word ({first[:60]!r}).")
+                f.seek(0)
+                binary = False
+                rows = reader.text_rows(f, dim, first_row=1)
             if dim < 1:
-                raise ValueError(f"{reader.path}, row 1: no values after the word ({first[:60]!r}).")
-            f.seek(0)
-            binary = False
-            rows = reader.text_rows(f, dim, first_row=1)
-        if dim < 1:
-            raise ValueError(f"{reader.path}: the header gives the dimension {dim}; it must be at least 1.")
-        words, vectors, seen = [], [], set()
-        n_rows = duplicates = 0
-        for row, raw_word, rest in rows:
-            n_rows += 1
-            word = reader.decode(row, raw_word)
-            if wanted is not None and word not in wanted and not (lowercase_fallback and word.lower() in wanted):
-                continue
-            if word in seen:
-                duplicates += 1
-                continue
-            seen.add(word)
-            words.append(word)
-            vectors.append(np.frombuffer(rest, dtype="<f4") if binary else reader.parse(row, rest, dim))
+                raise ValueError(f"{reader.path}: the header gives the dimension {dim}; it must be at least 1.")
+            words, vectors, seen = [], [], set()
+            n_rows = duplicates = 0
+            for row, raw_word, rest in rows:
+                n_rows += 1
+                word = reader.decode(row, raw_word)
+                if wanted is not None and word not in wanted and not (lowercase_fallback and word.lower() in wanted):
+                    continue
+                if word in seen:
+                    duplicates += 1
+                    continue
+                seen.add(word)
+                words.append(word)
+                vectors.append(np.frombuffer(rest, dtype="<f4") if binary else reader.parse(row, rest, dim))
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise ValueError(
+            f"{reader.path} is not a readable gzip file ({type(exc).__name__}: {exc}); it may be truncated or "
+            "corrupt: download it again."
+        ) from None
     if n_declared is not None and n_rows != n_declared:
         raise ValueError(
             f"{reader.path}: the header says {n_declared} rows of {dim} values, but the file has "
@@ -354,6 +361,13 @@ def load_word_vectors(path, *, vocabulary=None, format="auto", encoding="utf-8",
             UserWarning, stacklevel=2,
         )
     matrix = np.array(vectors, dtype=np.float32).reshape(len(vectors), dim)
+    broken = np.flatnonzero(~np.isfinite(matrix).all(axis=1))
+    if broken.size:
+        shown = ", ".join(repr(words[i]) for i in broken[:3]) + (", ..." if broken.size > 3 else "")
+        raise ValueError(
+            f"{reader.path}: the vectors of {broken.size} word(s) hold NaN or infinite values ({shown}); the file "
+            "is corrupt: download it again, or drop those rows."
+        )
     return WordVectors(words, matrix)
 
 
