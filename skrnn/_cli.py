@@ -97,6 +97,9 @@ def build_parser():
     return parser
 
 
+#: The folder of skrnn's modules: warnings raised there are notes for the user.
+_PACKAGE = str(Path(__file__).resolve().parent)
+
 #: TensorFlow's start-up notices, printed before its log settings apply.
 _STARTUP_NOTICES = re.compile(
     r"oneDNN custom operations are on|cpu_feature_guard|rebuild TensorFlow with the appropriate compiler flags"
@@ -184,8 +187,15 @@ def main(argv=None):
         return 130
     except (OSError, ValueError, ImportError) as exc:
         return _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    except Exception:  # noqa: BLE001 - anything else is a bug: said so first, then its traceback
+        import traceback
+
+        print("skrnn: internal error: this is a bug in skrnn, not in your data or options; please report it "
+              "to the skrnn developers with the command you ran and the traceback below.", file=sys.stderr)
+        traceback.print_exc()
+        return 1
     for warning in caught:
-        if "columns" in str(warning.message):
+        if issubclass(warning.category, UserWarning) and warning.filename.startswith(_PACKAGE):
             progress.line(f"note: {warning.message}")
     print(result.table())
     print()

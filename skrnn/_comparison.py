@@ -85,6 +85,7 @@ def load_splits(data=None, *, test=None, test_size=0.2, cv=None, sample=None, ra
         if cv is not None:
             raise ValueError("pass --test or --cv, not both.")
         held = load_text_dataset(test, min_classes=1, **options)
+        held.target = _as_training_labels(held.target, y)
         unseen = sorted(set(held.target.tolist()) - set(y.tolist()), key=str)
         if unseen:
             raise ValueError(
@@ -114,6 +115,20 @@ def load_splits(data=None, *, test=None, test_size=0.2, cv=None, sample=None, ra
         where = f"{len(y_train):,} training and {len(y_test):,} test rows (stratified {test_size} hold-out) from {data}"
     classes = np.unique(y)
     return splits, f"{where}; {classes.size} classes ({', '.join(map(str, classes.tolist()))})"
+
+
+def _as_training_labels(test_labels, train_labels):
+    """The test labels written as the training data writes them, where only the writing differs.
+
+    A test file whose labels are the text "0" and "1" holds the training
+    data's integers 0 and 1 when every one of them reads as a training
+    label's text; otherwise the labels are kept as they are.
+    """
+    by_text = {str(label): label for label in train_labels.tolist()}
+    labels = test_labels.tolist()
+    if set(labels) <= set(by_text.values()) or not all(str(label) in by_text for label in labels):
+        return test_labels
+    return np.asarray([by_text[str(label)] for label in labels], dtype=np.asarray(train_labels).dtype)
 
 
 def _sample(X, y, n, random_state):
@@ -251,7 +266,7 @@ def fit_and_predict(model, split):
     }
 
 
-def blend(rnn, tfidf, split, full_rnn, full_tfidf, *, holdout=0.2, random_state=0):
+def blend(rnn, tfidf, split, full_rnn, full_tfidf, *, holdout, random_state=0):
     """Combine two pipelines with weights learnt on the split's training rows only.
 
     Copies of both (``rnn``, ``tfidf``, unfitted) are trained on ``1 -

@@ -77,6 +77,12 @@ class ModelSpec:
     build: Callable = field(repr=False)
 
 
+#: The share of the training rows the recurrent models hold out for validation (early stopping, curves).
+RNN_VALIDATION_SPLIT = 0.1
+#: The share of the training rows the blend learns its weights on, and the fewest rows of a class it needs.
+BLEND_HOLDOUT, BLEND_MIN_CLASS_ROWS = 0.2, 5
+
+
 def _tfidf(ngram_range, C):
     def build(**_):
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -113,7 +119,8 @@ RIDGE_FOLDS = 5
 
 
 def _rnn(estimator, *, bidirectional=False, bigrams=False):
-    def build(*, epochs=5, max_features=10000, maxlen=500, random_state=0, callbacks=None, validation_split=0.1):
+    def build(*, epochs=5, max_features=10000, maxlen=500, random_state=0, callbacks=None,
+              validation_split=RNN_VALIDATION_SPLIT):
         from sklearn.pipeline import make_pipeline
 
         import skrnn
@@ -551,11 +558,21 @@ def run_comparison(
         raise ValueError(f"the comparison needs at least one TF-IDF baseline among --models (e.g. {example}).")
     progress = progress or Progress()
     out = Path(out)
+    _check_writable(out)
     splits, described = load_splits(
         data, test=test, test_size=test_size, cv=cv, sample=sample, random_state=random_state,
         text_column=text_column, label_column=label_column, encoding=encoding, target=target,
     )
+    # Every cheap check before the first model trains.
+    optional = _OptionalSteps(progress)
+    too_small = None
+    if target == "label" and any(registry[m].kind == "rnn" for m in models):
+        _check_holdouts(splits)
+        too_small = _blend_too_small(splits) if ensemble else None
     progress.line(described + ".")
+    if too_small:
+        ensemble = False
+        optional.warn(f"The blend is left out: {too_small}.")
     settings = {"data": str(data) if data is not None else None, "test": str(test) if test is not None else None,
                 "test_size": test_size, "cv": cv, "seeds": seeds, "models": list(models), "target": target,
                 "epochs": epochs, "max_features": max_features, "maxlen": maxlen, "sample": sample,
@@ -574,7 +591,6 @@ def run_comparison(
     result = _comparison_result(all_runs, figures, baseline, splits, settings, described)
     # The table and results.json first: no optional step below can cost them.
     write_report(result, out, plots=False)
-    optional = _OptionalSteps(progress)
     extra_descriptions, agreement = {}, None
     if ensemble and rnn_names:
         best_rnn = max(rnn_names, key=lambda n: np.mean(figures[n]["accuracy"]))
@@ -610,12 +626,68 @@ def run_comparison(
     return comparison
 
 
+def _check_writable(out):
+    """Refuse an ``out`` folder that cannot be written, before anything trains (and without creating it)."""
+    existing = out
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    reason = None
+    if not existing.is_dir():
+        reason = f"{existing} is a file, not a folder"
+    elif existing == out:
+        try:
+            with tempfile.TemporaryFile(dir=out):
+                pass
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+    elif not os.access(existing, os.W_OK | os.X_OK):
+        reason = f"{existing} cannot be written to"
+    if reason:
+        raise ValueError(f"--out {out} is not writable ({reason}); choose a folder you can write to.")
+
+
+def _class_counts(y):
+    classes, counts = np.unique(np.asarray(y), return_counts=True)
+    return [c.item() if isinstance(c, np.generic) else c for c in classes], counts
+
+
+def _check_holdouts(splits):
+    """Refuse training rows too few for the recurrent models' stratified validation hold-out."""
+    for split in splits:
+        classes, counts = _class_counts(split.y_train)
+        n = len(split.y_train)
+        n_val = int(np.ceil(RNN_VALIDATION_SPLIT * n))
+        if n_val < len(classes) or n - n_val < len(classes) or counts.min() < 2:
+            raise ValueError(
+                f"the recurrent models hold out {RNN_VALIDATION_SPLIT:.0%} of the {n} training rows for "
+                f"validation ({n_val} rows), stratified, which needs at least one row of each of the "
+                f"{len(classes)} classes on each side and 2 rows of every class (the smallest, "
+                f"{classes[counts.argmin()]!r}, has {counts.min()}); use more rows, a smaller --test-size, or "
+                "leave the recurrent models out of --models."
+            )
+
+
+def _blend_too_small(splits):
+    """Why the blend cannot learn its weights on these splits, or None."""
+    for split in splits:
+        classes, counts = _class_counts(split.y_train)
+        if counts.min() < BLEND_MIN_CLASS_ROWS:
+            return (f"it learns its weights on {BLEND_HOLDOUT:.0%} of the training rows, stratified, and class "
+                    f"{classes[counts.argmin()]!r} has {counts.min()} training row(s), fewer than the "
+                    f"{BLEND_MIN_CLASS_ROWS} it needs there")
+    return None
+
+
 class _OptionalSteps:
     """Runs the steps a report can do without; one that fails leaves a warning, not a lost report."""
 
     def __init__(self, progress):
         self.progress = progress
         self.warnings = []
+
+    def warn(self, message):
+        self.warnings.append(message)
+        self.progress.line(f"warning: {message}")
 
     def run(self, what, advice, step):
         try:
@@ -643,7 +715,8 @@ def _blend_runs(store, progress, all_runs, splits, best_rnn, baseline, *, epochs
                           "weights on 20% of the training rows (models trained on the other 80%)")
             record = blend(make_model(best_rnn, epochs=epochs, max_features=max_features, maxlen=maxlen,
                                       random_state=random_state), make_model(baseline), split,
-                           all_runs[best_rnn][0][fold], all_runs[baseline][0][fold], random_state=random_state)
+                           all_runs[best_rnn][0][fold], all_runs[baseline][0][fold], holdout=BLEND_HOLDOUT,
+                           random_state=random_state)
             store.put(run_name, record)
         runs.append(record)
     return blend_name, runs

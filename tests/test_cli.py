@@ -213,6 +213,13 @@ def bad_file(tmp_path, name, content):
      "holds label(s) the training data never has: 'z'"),
     (lambda p: bad_file(p, "d.csv", "text,label\na,x\nb,y\nc,x\n"), ["--cv", "5"], "--cv 5 needs at least 5 rows"),
     (lambda p: bad_file(p, "d.xlsx", "x"), [], "unknown file type '.xlsx'; the accepted ones are .csv"),
+    (lambda p: bad_file(p, "d.jsonl", "".join(f'{{"text": "t{i}", "label": {v}}}\n' for i, v in
+                                                enumerate([0, 1, '"unknown"']))), [],
+     "the labels mix numbers (0, 1) and text ('unknown')"),
+    (lambda p: bad_file(p, "d.csv", "text,label\n" + "".join(f"t{i},{'xyz'[i % 3]}\n" for i in range(12))),
+     ["--test-size", "0.3"], "the recurrent models hold out 10% of the 8 training rows for validation (1 rows)"),
+    (lambda p: bad_file(p, "d.csv", "text,label\na,x\nb,y\n"), ["--out", "FILE/report"],
+     "d.csv is a file, not a folder); choose a folder you can write to"),
 ])
 def test_bad_data_gives_one_line_and_status_2(tmp_path, make, extra, message, capsys):
 
@@ -220,7 +227,9 @@ def test_bad_data_gives_one_line_and_status_2(tmp_path, make, extra, message, ca
     assert message in errors_page, "docs/errors.md does not list this case"
     data = make(tmp_path)
     extra = [bad_file(tmp_path, "t.csv", "text,label\na,x\nb,z\n") if e == "TEST" else e for e in extra]
-    code = main(["compare", "--data", data, *TINY_RUN, "--out", str(tmp_path / "r"), *extra])
+    extra = [e.replace("FILE", data) for e in extra]
+    out = [] if "--out" in extra else ["--out", str(tmp_path / "r")]
+    code = main(["compare", "--data", data, *TINY_RUN, *out, *extra])
     err = capsys.readouterr().err.strip()
     assert code == 2
     assert message in err and len(err.splitlines()) == 1 and "Traceback" not in err, err
@@ -357,3 +366,31 @@ def test_the_cli_keeps_tensorflows_startup_notices_off_stderr(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert "oneDNN" not in result.stderr and "absl::InitializeLog" not in result.stderr
     assert "[simple_rnn] epoch 1/1" in result.stderr  # the progress is still there
+
+
+def test_a_bug_says_so_before_its_traceback(tmp_path, monkeypatch, capsys):
+    import skrnn.compare
+
+    def broken(**kwargs):
+        raise KeyError("model_")
+
+    monkeypatch.setattr(skrnn.compare, "run_comparison", broken)
+    code = main(["compare", "--data", str(_easy_csv(tmp_path / "easy.csv")), "--out", str(tmp_path / "r")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("skrnn: internal error: this is a bug in skrnn, not in your data or options; please report")
+    assert "Traceback (most recent call last)" in err and "KeyError: 'model_'" in err
+
+
+def test_a_blend_the_data_cannot_hold_is_left_out_before_training(tmp_path, capsys):
+    lines = ["text,label"] + [f"good fine film {i},pos" for i in range(20)]
+    lines += [f"bad poor film {i},neg" for i in range(20)] + [f"so so film {i},mid" for i in range(4)]
+    data = tmp_path / "d.csv"
+    data.write_text("\n".join(lines) + "\n")
+    code, out = _compare(tmp_path, "--test-size", "0.25", data=data)
+    assert code == 0, capsys.readouterr().err
+    results = json.loads((out / "results.json").read_text())
+    assert [m["name"] for m in results["models"]] == ["tfidf-unigram", "lstm"]
+    assert results["warnings"] == [
+        "The blend is left out: it learns its weights on 20% of the training rows, stratified, and class 'mid' has 3 "
+        "training row(s), fewer than the 5 it needs there."]

@@ -54,6 +54,58 @@ def load_vectors(content, **params):
     return call
 
 
+def load_gzip_vectors(cut):
+    """A gzip vectors file cut after ``cut`` of its bytes (a fraction)."""
+    import gzip
+
+    body = gzip.compress(b"3 2\nthe 0.1 0.2\ncat 0.3 0.4\ndog 0.5 0.6\n")
+    return load_vectors(body[: int(len(body) * cut)])
+
+
+def load_file(name, content):
+    """Load a labelled-text file of ``content`` (str or bytes) named ``name``."""
+    def call():
+        import tempfile
+
+        from skrnn.datasets import load_text_dataset
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / name
+            path.write_bytes(content.encode() if isinstance(content, str) else content)
+            load_text_dataset(path)
+
+    return call
+
+
+def load_folder(layout):
+    """Load a folder per class made from ``layout``: {relative path: text}."""
+    def call():
+        import tempfile
+
+        from skrnn.datasets import load_text_dataset
+
+        with tempfile.TemporaryDirectory() as folder:
+            for name, text in layout.items():
+                path = Path(folder) / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text)
+            load_text_dataset(folder)
+
+    return call
+
+
+def explain_tiny(texts):
+    def call():
+        from sklearn.pipeline import make_pipeline
+
+        from skrnn.inspection import explain
+
+        model = make_pipeline(TextVectorizer(), SequencePadder(maxlen=6), LSTMClassifier(**SMALLEST))
+        explain(model.fit(TEXTS, ["a", "b"] * (len(TEXTS) // 2)), texts)
+
+    return call
+
+
 def fit_with_embeddings(embeddings, **params):
     return fit_rnn(X_OK, Y_OK, embeddings=embeddings, **params)
 
@@ -198,6 +250,40 @@ CASES = [
     ("imdb-subset-unknown", lambda: load_imdb("dev"), ValueError, r"subset"),
     ("imdb-missing-offline", lambda: load_imdb(data_home="/nonexistent/skrnn", download_if_missing=False),
      OSError, r"SKRNN_DATA_HOME"),
+    # messy labels and files
+    ("y-missing-label", fit_rnn(X_OK, np.array(["a", None, "b", "a"], dtype=object)), ValueError,
+     r"got 1 missing label\(s\) \(None or NaN\) in y, at rows 1; drop those rows"),
+    ("y-text-and-numbers", fit_rnn(X_OK, np.array(["a", 0, "b", "a"], dtype=object)), ValueError,
+     r"labels that mix text and other values in y \(e.g. 'a' and 0\)"),
+    ("validation-split-text-label-of-one", fit_rnn(X_OK, np.array(["a", "a", "a", "b"], dtype=object),
+                                                   validation_split=0.5), ValueError,
+     r"needs at least 2 samples of every class .* but class 'b' has 1"),
+    ("partial-fit-new-class", lambda: LSTMClassifier(**SMALLEST).partial_fit(X_OK, Y_OK).partial_fit(
+        X_OK, [0, 2, 0, 1]), ValueError,
+     r"y holds class\(es\) 2 that LSTMClassifier has not seen; its classes are \[0, 1\].*classes=\[...\]"),
+    ("vocabulary-empty-after-pruning", lambda: TextVectorizer(min_df=2).fit(["a b", "c d"]), ValueError,
+     r"found no token to keep in the 2 documents: 4 distinct token\(s\), none in at least min_df=2"),
+    ("vectors-truncated-gzip", load_gzip_vectors(0.6), ValueError,
+     r"vectors.txt is not a readable gzip file \(EOFError: .*download it again"),
+    ("vectors-nan", load_vectors(b"2 2\nthe 0.1 nan\ncat 0.3 inf\n"), ValueError,
+     r"the vectors of 2 word\(s\) hold NaN or infinite values \('the', 'cat'\)"),
+    ("file-empty", load_file("d.csv", ""), ValueError, r"d.csv is empty: it needs a header row"),
+    ("file-ragged-csv", load_file("d.csv", "text,label\na,x\nb,y,z\n"), ValueError,
+     r"d.csv is not a well-formed CSV file: Expected 2 fields in line 3, saw 3"),
+    ("file-bad-json-line", load_file("d.jsonl", '{"text": "a", "label": 1}\n{"text": "b" "label": 0}\n'),
+     ValueError, r"d.jsonl, line 2: not valid JSON \(Expecting ',' delimiter, column 14\)"),
+    ("file-json-not-an-object", load_file("d.jsonl", '["a", 1]\n'), ValueError,
+     r"d.jsonl, line 1: a JSON Lines row must be an object"),
+    ("file-labels-numbers-and-text", load_file(
+        "d.jsonl", "".join(f'{{"text": "t{i}", "label": {v}}}\n' for i, v in enumerate([0, 1, '"unknown"']))),
+     ValueError, r"the labels mix numbers \(0, 1\) and text \('unknown'\)"),
+    ("file-label-written-missing", load_file("d.csv", "text,label\na,x\nb,NaN\nc,null\nd,y\n"), ValueError,
+     r"2 row\(s\) have no label \(rows 1, 2, .*NA, N/A, NaN, null, None count as none\)"),
+    ("folder-empty-file", load_folder({"pos/1.txt": "good", "pos/2.txt": " ", "neg/1.txt": "bad"}), ValueError,
+     r"1 text\(s\) are empty, whitespace only or missing \(files .*2.txt\)"),
+    ("explain-a-bare-string", explain_tiny("great movie"), ValueError,
+     r"explain expects a list of texts, got a single string; wrap it in a list"),
+    ("explain-no-texts", explain_tiny([]), ValueError, r"explain got no texts"),
 ]
 
 
@@ -211,6 +297,13 @@ def test_bad_input(case_id, call, exc, match):
 WARNING_CASES = [
     ("y-constant-label-column", fit_rnn(X_OK, [[0, 1], [1, 1], [1, 1], [0, 1]]), UserWarning,
      r"label column\(s\) 1 \(in every sample\) are constant in the training data"),
+    ("file-near-duplicate-labels", load_file("d.csv", "text,label\na,pos\nb,pos \nc,1\nd,1.0\n"), UserWarning,
+     r"the labels '1' and '1.0'; 'pos' and 'pos ' differ only in spacing, case or number format"),
+    ("folder-report-inside", load_folder({"pos/1.txt": "good", "neg/1.txt": "bad", "skrnn-report/report.md": "#",
+                                          "skrnn-report/results.json": "{}"}), UserWarning,
+     r"left out skrnn-report: a skrnn compare report, not a class"),
+    ("folder-nested-folders", load_folder({"pos/1.txt": "good", "neg/1.txt": "bad", "neg/more/2.txt": "awful"}),
+     UserWarning, r"left out 1 folder\(s\) inside the class folders \(.*more\); each class folder holds"),
 ]
 
 
