@@ -628,21 +628,37 @@ def _read_table(path, encoding):
         raise ValueError(f"{path} is empty: it needs a header row and at least one data row.")
     if kind == "jsonl":
         return _read_json_lines(path, text)
-    import csv
-
-    # Labels keep their text unless every one is an integer; texts stay str. A
-    # TSV has no quoting: a stray quote is part of its text, never the start
-    # of a field that runs over the next rows.
+    # Labels keep their text unless every one is an integer; texts stay str.
     try:
         frame = pd.read_csv(path, sep="\t" if kind == "tsv" else ",", encoding=encoding, keep_default_na=False,
-                            na_values=[""], dtype=str, quoting=csv.QUOTE_NONE if kind == "tsv" else csv.QUOTE_MINIMAL)
+                            na_values=[""], dtype=str)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         reason = " ".join(str(exc).split()).removeprefix("Error tokenizing data. C error: ")
         raise ValueError(
             f"{path} is not a well-formed {kind.upper()} file: {reason}; every row needs the header's fields"
             + (" (a tab inside a text splits it)." if kind == "tsv" else " (quote a text that holds a comma).")
         ) from None
+    if kind == "tsv":
+        _check_no_rows_merged(frame, path)
     return frame
+
+
+def _check_no_rows_merged(frame, path):
+    """Refuse a TSV field that runs over several lines and holds tabs: rows merged by a stray quote.
+
+    A ``"`` at the start of a field opens a quoted text, which runs to the
+    next ``"``, however many rows away: the rows between would silently
+    become one text.
+    """
+    for column in frame.columns:
+        for row, value in enumerate(frame[column].tolist()):
+            if isinstance(value, str) and "\n" in value and "\t" in value:
+                raise ValueError(
+                    f"{path}: the {column!r} of row {row} (counting the first data row as 0) runs over "
+                    f"{value.count(chr(10)) + 1} lines and holds tabs: a '\"' at the start of a field opened a "
+                    "quoted text that a later '\"' closed, merging the rows between. Remove the stray quote, or "
+                    "quote the whole field (doubling the quotes inside it)."
+                )
 
 
 def _read_json_lines(path, text):

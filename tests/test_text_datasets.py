@@ -1,6 +1,7 @@
 """skrnn.datasets.load_text_dataset: every file type, column inference, every bad input."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -91,3 +92,77 @@ def test_sst5_reads_as_five_classes(imdb_home):
     bunch = load_text_dataset(sst5)
     assert len(bunch.data) == 8544 and len(bunch.target_names) == 5
     assert np.isin(bunch.target, ["very negative", "negative", "neutral", "positive", "very positive"]).all()
+
+
+def test_a_stray_quote_in_a_tsv_never_merges_rows_silently(tmp_path):
+    rows = ["text\tlabel"] + [f"text {i}\t{'pos' if i % 2 else 'neg'}" for i in range(20)]
+    rows[5] = '"stray quote\tpos'
+    rows[12] = 'another" quote\tneg'  # closes the quoted text the stray one opened, seven rows on
+    path = tmp_path / "d.tsv"
+    path.write_text("\n".join(rows) + "\n")
+    with pytest.raises(ValueError, match=r"d.tsv: the 'text' of row 4 .* runs over 8 lines and holds tabs"):
+        load_text_dataset(path)
+    rows[12] = "another quote\tneg"  # a stray quote with nothing to close it
+    path.write_text("\n".join(rows) + "\n")
+    with pytest.raises(ValueError, match=r"d.tsv is not a well-formed TSV file: EOF inside string starting at row"):
+        load_text_dataset(path)
+
+
+def test_a_json_lines_file_with_a_byte_order_mark_reads(tmp_path):
+    path = tmp_path / "d.jsonl"
+    path.write_bytes("\ufeff".encode() + b'{"text": "a", "label": "x"}\n\n{"text": "b", "label": "y"}\n')
+    bunch = load_text_dataset(path)
+    assert bunch.data == ["a", "b"] and bunch.target.tolist() == ["x", "y"]
+
+
+# -- messy files, generated: a clear error naming the file, or every row back as written ---------------------
+from hypothesis import HealthCheck, event, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+#: Texts with the characters that trouble a reader: separators, quotes, newlines, spaces, accents.
+MESSY_TEXT = st.one_of(st.text(alphabet=list("ab ,;\t\"'\n\\é€"), max_size=12), st.sampled_from(["NaN", "null"]))
+LABEL_SPELLINGS = st.sampled_from(["pos", "neg", "1", "0", "-1", "pos ", "Pos", "1.0"] * 4 + ["NaN", "null", ""])
+
+
+def _write_messy(path, kind, rows, encoding, blank_lines):
+    import csv
+    import io
+
+    if kind == "jsonl":
+        lines = [json.dumps({"text": t, "label": int(lab) if lab.lstrip("-").isdigit() else lab}) for t, lab in rows]
+        body = ("\n\n" if blank_lines else "\n").join(lines) + "\n"
+    else:
+        records = []
+        for record in [("text", "label"), *rows]:
+            out = io.StringIO()
+            csv.writer(out, delimiter="\t" if kind == "tsv" else ",", lineterminator="\n").writerow(record)
+            records.append(out.getvalue())
+        body = ("\n" if blank_lines else "").join(records)
+    path.write_bytes(body.encode(encoding))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(st.tuples(MESSY_TEXT, LABEL_SPELLINGS), min_size=1, max_size=8),
+    kind=st.sampled_from(["csv", "tsv", "jsonl"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "latin-1"]),
+    blank_lines=st.booleans(),
+)
+def test_messy_files_give_a_clear_error_or_their_rows_back(tmp_path, rows, kind, encoding, blank_lines):
+    try:
+        "".join(t + lab for t, lab in rows).encode(encoding)
+    except UnicodeEncodeError:
+        encoding = "utf-8"  # latin-1 cannot write the euro sign
+    path = tmp_path / f"messy.{kind}"
+    _write_messy(path, kind, rows, encoding, blank_lines)
+    try:
+        bunch = load_text_dataset(path, encoding="utf-8" if encoding == "utf-8-sig" else encoding, min_classes=1)
+    except ValueError as exc:
+        assert str(path) in str(exc), exc  # every refusal names the file
+        event(f"{kind}: refused: {re.sub(r'[0-9]+', 'N', str(exc).split(':')[1]).strip()[:40]}")
+        return
+    event(f"{kind}: read back")
+    assert bunch.data == [t for t, _ in rows]
+    assert [str(v) for v in bunch.target.tolist()] == [str(int(lab)) if lab.lstrip("-").isdigit() and
+                                                       all(x.lstrip("-").isdigit() for _, x in rows) else lab
+                                                       for _, lab in rows]
