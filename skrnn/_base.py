@@ -31,7 +31,12 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._batching import LengthBatches, predict_by_length, quiet_retracing
 from ._compat import (
     build_training_state,
+    fit_callbacks,
+    fit_keywords,
+    fit_seed,
+    mark_routed_params,
     picklable_with_frozen_layers,
+    predict_callbacks,
     release_keras_state,
     route_params,
     seed_scope,
@@ -382,7 +387,7 @@ class RecurrentEstimator:
         self.distribution_strategy = distribution_strategy
         vars(self).update(**routed_params)
         if routed_params:
-            self._user_params = set(routed_params)
+            mark_routed_params(self, routed_params)
 
     def set_params(self, **params):
         """Set parameters, as ``BaseEstimator.set_params`` does, with routed ones.
@@ -423,7 +428,7 @@ class RecurrentEstimator:
             recurrent_dropout=self.recurrent_dropout,
             pooling=self.pooling_,
             mask_padding=self.mask_padding,
-            seed=None if self._random_state is None else int(self._random_state),
+            seed=None if fit_seed(self) is None else int(fit_seed(self)),
         )
         model.compile(**compile_kwargs)
         if self.trainable_embeddings is not True:
@@ -478,7 +483,7 @@ class RecurrentEstimator:
 
     def _build_keras_model(self):
         # scikeras' own version seeds through TF_DETERMINISTIC_OPS (see seed_scope).
-        with seed_scope(self._random_state), resolve_strategy(self.distribution_strategy).scope():
+        with seed_scope(fit_seed(self)), resolve_strategy(self.distribution_strategy).scope():
             return self._keras_build_fn(compile_kwargs=self._get_compile_kwargs())
 
     def _get_compile_kwargs(self):
@@ -674,7 +679,7 @@ class RecurrentEstimator:
         The estimator's own, then the routed ``fit__*`` parameters, then
         ``fit``'s keyword arguments, each overriding the one before.
         """
-        fit_args = route_params(self.get_params(), destination="fit", pass_filter=self._fit_kwargs)
+        fit_args = route_params(self.get_params(), destination="fit", pass_filter=fit_keywords(self))
         fit_args = {k: v for k, v in fit_args.items() if not k.startswith("callbacks")}
         fit_args.update(kwargs)
         for handled_elsewhere in ("class_weight", "sample_weight", "epochs", "initial_epoch"):
@@ -682,9 +687,6 @@ class RecurrentEstimator:
         return fit_args
 
     def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
-        # The callbacks as set now: scikeras builds them with a new model
-        # only, so callbacks set later would be ignored by warm fits.
-        self._initialize_callbacks()
         fit_args = self._fit_arguments(kwargs)
         batch_size = fit_args.pop("batch_size", None) or self.batch_size
         val_batch_size = fit_args.pop("validation_batch_size", None) or self.predict_batch_size
@@ -701,7 +703,9 @@ class RecurrentEstimator:
                 n_train=len(train[0]),
                 epochs=self.epochs,
             )
-        callbacks = list(self._fit_callbacks)
+        # The callbacks as set now: scikeras builds them with a new model
+        # only, so callbacks set later would be ignored by warm fits.
+        callbacks = fit_callbacks(self)
         if self.trainable_embeddings is not True:
             callbacks.append(self._embedding_schedule(initial_epoch))
         if self.early_stopping:
@@ -713,8 +717,8 @@ class RecurrentEstimator:
         if validation is not None:
             validation = self._batches(*validation, val_batch_size, False).as_dataset()
         dataset = batches.as_dataset(epochs=epochs, first_epoch=initial_epoch)
-        with seed_scope(self._random_state), quiet_retracing(), \
-                shared_train_step(self.model_, dataset.element_spec, self._random_state):
+        with seed_scope(fit_seed(self)), quiet_retracing(), \
+                shared_train_step(self.model_, dataset.element_spec, fit_seed(self)):
             hist = self.model_.fit(
                 dataset,
                 steps_per_epoch=len(batches),
@@ -778,7 +782,7 @@ class RecurrentEstimator:
     def _batches(self, X, y, sample_weight, batch_size, shuffle):
         # Batch order: a function of (random_state, epoch), so partial_fit's
         # later epochs shuffle differently and every fit is reproducible.
-        seed = None if self._random_state is None else int(self._random_state)
+        seed = None if fit_seed(self) is None else int(fit_seed(self))
         return LengthBatches(
             X, y, sample_weight, batch_size=batch_size, shuffle=shuffle, seed=seed,
             by_length=self._uses_buckets(),
@@ -801,7 +805,7 @@ class RecurrentEstimator:
         args = {k: v for k, v in args.items() if not k.startswith("callbacks")}
         args.update(kwargs)
         batch_size = args.pop("batch_size", None) or self.predict_batch_size
-        callbacks = list(getattr(self, "_predict_callbacks", [])) + list(args.pop("callbacks", None) or [])
+        callbacks = predict_callbacks(self) + list(args.pop("callbacks", None) or [])
         verbose = args.pop("verbose", 0)
         with random_state_kept(self.model_):
             if self._uses_buckets() and not args:

@@ -21,7 +21,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array
 
 from ._base import RecurrentEstimator, parameters_doc, with_parameters
-from ._compat import KerasClassifierCompat
+from ._compat import KerasClassifierCompat, fit_seed, target_type
 from ._training import holdout_split, multilabel_holdout_split
 
 __all__ = ["SimpleRNNClassifier", "LSTMClassifier", "GRUClassifier"]
@@ -114,7 +114,7 @@ class _RecurrentClassifier(RecurrentEstimator, KerasClassifierCompat):
                     f"{type(self).__name__} needs samples of at least 2 classes "
                     f"in y, but y contains only one class: {np.unique(y)[0]!r}."
                 )
-            self.target_type_ = self._type_of_target(y)
+            self.target_type_ = target_type(self, y)
             self.y_dtype_ = y.dtype
             self.y_ndim_ = y.ndim
         elif not np.can_cast(y.dtype, self.y_dtype_) and not (
@@ -179,10 +179,10 @@ class _RecurrentClassifier(RecurrentEstimator, KerasClassifierCompat):
 
     def _holdout_rows(self, y, fraction, parameter):
         if self._is_multilabel():
-            return multilabel_holdout_split(y, fraction, self._random_state, parameter=parameter)
+            return multilabel_holdout_split(y, fraction, fit_seed(self), parameter=parameter)
         labels = np.asarray(y).reshape(len(y), -1)
         labels = (labels[:, 0] if labels.shape[1] == 1 else labels.argmax(axis=1)).astype(np.int64)
-        return holdout_split(labels, fraction, self._random_state, parameter=parameter, names=self.classes_)
+        return holdout_split(labels, fraction, fit_seed(self), parameter=parameter, names=self.classes_)
 
     # -- the network's head ---------------------------------------------------
     def _output_head(self):

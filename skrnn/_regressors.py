@@ -15,7 +15,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_array
 
 from ._base import RecurrentEstimator, parameters_doc, with_parameters
-from ._compat import KerasRegressorCompat
+from ._compat import KerasRegressorCompat, fit_seed
 from ._training import random_holdout_split
 
 __all__ = ["SimpleRNNRegressor", "LSTMRegressor", "GRURegressor"]
@@ -113,7 +113,7 @@ class _RecurrentRegressor(RecurrentEstimator, KerasRegressorCompat):
         return self.target_encoder_.transform(y_val)
 
     def _holdout_rows(self, y, fraction, parameter):
-        return random_holdout_split(len(y), fraction, self._random_state, parameter=parameter)
+        return random_holdout_split(len(y), fraction, fit_seed(self), parameter=parameter)
 
     # -- the network's head ---------------------------------------------------
     def _output_head(self):

@@ -34,6 +34,8 @@ _NAMES = {
     "SHARED_STEPS": "step_cache", "clear_shared_steps": "step_cache", "kept_counts": "step_cache",
     "shared_predict_function": "step_cache", "shared_train_step": "step_cache",
     "KerasClassifierCompat": "wrappers", "KerasRegressorCompat": "wrappers", "route_params": "wrappers",
+    "fit_seed": "wrappers", "fit_callbacks": "wrappers", "predict_callbacks": "wrappers", "fit_keywords": "wrappers",
+    "target_type": "wrappers", "mark_routed_params": "wrappers",
     "Interval": "validation", "RealNotInt": "validation", "StrOptions": "validation", "fit_context": "validation",
     "validate_params": "validation",
 }

@@ -25,7 +25,42 @@ from scikeras._utils import route_params
 from scikeras.wrappers import KerasClassifier, KerasRegressor
 from sklearn.utils import ClassifierTags, RegressorTags
 
-__all__ = ["KerasClassifierCompat", "KerasRegressorCompat", "route_params"]
+__all__ = [
+    "KerasClassifierCompat", "KerasRegressorCompat", "route_params", "fit_seed", "fit_callbacks", "predict_callbacks",
+    "fit_keywords", "target_type", "mark_routed_params",
+]
+
+
+# scikeras' private state the estimators read, each through one function here.
+def fit_seed(estimator):
+    """The seed scikeras resolved for the fit in progress (an int, or None)."""
+    return estimator._random_state
+
+
+def fit_callbacks(estimator):
+    """The ``callbacks`` (and ``fit__callbacks``) as set now, built anew for this fit."""
+    estimator._initialize_callbacks()
+    return list(estimator._fit_callbacks)
+
+
+def predict_callbacks(estimator):
+    """The ``predict__callbacks`` scikeras built with the model."""
+    return list(getattr(estimator, "_predict_callbacks", []))
+
+
+def fit_keywords(estimator):
+    """The names of ``keras.Model.fit``'s arguments scikeras routes ``fit__*`` parameters to."""
+    return estimator._fit_kwargs
+
+
+def target_type(estimator, y):
+    """Scikeras' kind of target of ``y`` (``"binary"``, ``"multiclass"``, ...)."""
+    return estimator._type_of_target(y)
+
+
+def mark_routed_params(estimator, names):
+    """Tell scikeras which routed parameters (``optimizer__*``, ``fit__*``) the user set."""
+    estimator._user_params = set(names)
 
 
 def _mended_tags(wrapper, tags, estimator_type, kind_tags):
