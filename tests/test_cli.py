@@ -218,6 +218,14 @@ def bad_file(tmp_path, name, content):
      "the labels mix numbers (0, 1) and text ('unknown')"),
     (lambda p: bad_file(p, "d.csv", "text,label\n" + "".join(f"t{i},{'xyz'[i % 3]}\n" for i in range(12))),
      ["--test-size", "0.3"], "the recurrent models hold out 10% of the 8 training rows for validation (1 rows)"),
+    (lambda p: bad_file(p, "d.csv", ""), [], "is empty: it needs a header row and at least one data row"),
+    (lambda p: bad_file(p, "d.csv", "text,label\na,x\nb,y,z\n"), [],
+     "is not a well-formed CSV file: Expected 2 fields in line 3, saw 3"),
+    (lambda p: bad_file(p, "d.jsonl", '{"text": "a", "label": 1}\n{"text": "b" "label": 0}\n'), [],
+     "line 2: not valid JSON (Expecting ',' delimiter, column 14)"),
+    (lambda p: bad_file(p, "d.csv", "text,label\na,x\nb,NaN\nc,y\n"), [], "1 row(s) have no label (rows 1,"),
+    (lambda p: bad_file(p, "d.csv", "text,label\na,x\nb,y\n"), ["--test", "EMPTY"],
+     "is empty: it needs a header row and at least one data row"),
     (lambda p: bad_file(p, "d.csv", "text,label\na,x\nb,y\n"), ["--out", "FILE/report"],
      "d.csv is a file, not a folder); choose a folder you can write to"),
 ])
@@ -227,6 +235,7 @@ def test_bad_data_gives_one_line_and_status_2(tmp_path, make, extra, message, ca
     assert message in errors_page, "docs/errors.md does not list this case"
     data = make(tmp_path)
     extra = [bad_file(tmp_path, "t.csv", "text,label\na,x\nb,z\n") if e == "TEST" else e for e in extra]
+    extra = [bad_file(tmp_path, "t.csv", "") if e == "EMPTY" else e for e in extra]
     extra = [e.replace("FILE", data) for e in extra]
     out = [] if "--out" in extra else ["--out", str(tmp_path / "r")]
     code = main(["compare", "--data", data, *TINY_RUN, *out, *extra])
