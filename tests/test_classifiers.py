@@ -13,7 +13,7 @@ from sklearn.ensemble import VotingClassifier
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score
+from sklearn.metrics import accuracy_score, make_scorer
 from sklearn.model_selection import (
     GridSearchCV,
     RandomizedSearchCV,
@@ -683,12 +683,16 @@ def test_sample_weight_reaches_the_classifier_through_metadata_routing():
         assert not np.array_equal(routed, unweighted)
         # Zero weight on every 'neg' review leaves one class: the classifier's own error proves the weights arrived.
         only_pos = np.where(labels == "pos", 1.0, 0.0)
+        # A scorer that asks for the weights itself (scikit-learn 1.7's Pipeline.score takes no request).
+        weighted_accuracy = make_scorer(accuracy_score).set_score_request(sample_weight=True)
         with pytest.raises(ValueError, match="only one class is left"):
-            GridSearchCV(pipe(), {"lstmclassifier__units": [4]}, cv=2, error_score="raise").fit(
-                texts, labels, sample_weight=only_pos)
+            GridSearchCV(pipe(), {"lstmclassifier__units": [4]}, cv=2, error_score="raise",
+                         scoring=weighted_accuracy).fit(texts, labels, sample_weight=only_pos)
         with pytest.raises(ValueError, match="only one class is left"):
-            cross_validate(pipe(), texts, labels, cv=2, params={"sample_weight": only_pos}, error_score="raise")
-        scores = cross_validate(pipe(), texts, labels, cv=2, params={"sample_weight": weights})
+            cross_validate(pipe(), texts, labels, cv=2, params={"sample_weight": only_pos}, error_score="raise",
+                           scoring=weighted_accuracy)
+        scores = cross_validate(pipe(), texts, labels, cv=2, params={"sample_weight": weights},
+                                scoring=weighted_accuracy)
         assert scores["test_score"].shape == (2,) and np.isfinite(scores["test_score"]).all()
 
 

@@ -74,9 +74,23 @@ ESTIMATORS = [_tiny(cls) for cls in RECURRENT]
 ESTIMATORS += [SequencePadder(), TextVectorizer()]
 
 
+#: Failures of scikit-learn's own check code on the declared minimum versions (.ci/minimum-versions.txt).
+OLD_NUMPY_FAILED_CHECKS = {
+    "check_positive_only_tag_during_fit": (
+        "with NumPy < 2, the check's own in-place subtraction on the int32 token ids it made for the "
+        "positive-only, categorical input raises a casting error before the estimator is called."
+    ),
+}
+
+
 def _expected(estimator):
+    import numpy
+
     name = type(estimator).__name__
-    return EXPECTED_FAILED_CHECKS.get(name, EXPECTED_FAILED_CHECKS["classifier"])
+    expected = dict(EXPECTED_FAILED_CHECKS.get(name, EXPECTED_FAILED_CHECKS["classifier"]))
+    if int(numpy.__version__.split(".")[0]) < 2:
+        expected.update(OLD_NUMPY_FAILED_CHECKS)
+    return expected
 
 
 @pytest.mark.slow
