@@ -30,7 +30,7 @@ def main():
     for params, score in zip(search.cv_results_["params"], search.cv_results_["mean_test_score"]):
         print(f"{score:.3f}  {params}")
     print("best:", search.best_params_)
-    print(f"test accuracy of the refitted best pipeline: {search.score(X_test, y_test):.3f} (ROC AUC scorer)")
+    print(f"test ROC AUC of the refitted best pipeline: {search.score(X_test, y_test):.3f}")
 
 
 if __name__ == "__main__":

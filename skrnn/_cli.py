@@ -133,6 +133,18 @@ def _import_tensorflow_quietly():
         print("\n".join(kept), file=sys.stderr)
 
 
+def _notes_to(progress):
+    """A ``warnings.showwarning`` that prints skrnn's own warnings as progress notes, when they happen.
+
+    Other libraries' warnings are left out of the command's output.
+    """
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, UserWarning) and str(filename).startswith(_PACKAGE):
+            progress.line(f"note: {message}")
+
+    return show
+
+
 def _fail(message):
     print(f"skrnn: error: {message}", file=sys.stderr)
     return 2
@@ -171,8 +183,9 @@ def main(argv=None):
     progress = Progress(quiet=args.quiet)
     _import_tensorflow_quietly()
     try:
-        with warnings.catch_warnings(record=True) as caught:
+        with warnings.catch_warnings():
             warnings.simplefilter("always", UserWarning)
+            warnings.showwarning = _notes_to(progress)
             result = run_comparison(
                 data=args.data, test=args.test, test_size=args.test_size, cv=args.cv, seeds=args.seeds,
                 models=args.models, target=args.target, epochs=args.epochs, max_features=args.max_features,
@@ -194,9 +207,6 @@ def main(argv=None):
               "to the skrnn developers with the command you ran and the traceback below.", file=sys.stderr)
         traceback.print_exc()
         return 1
-    for warning in caught:
-        if issubclass(warning.category, UserWarning) and warning.filename.startswith(_PACKAGE):
-            progress.line(f"note: {warning.message}")
     print(result.table())
     print()
     print("\n".join(result.verdicts()))

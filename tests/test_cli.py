@@ -403,3 +403,20 @@ def test_a_blend_the_data_cannot_hold_is_left_out_before_training(tmp_path, caps
     assert results["warnings"] == [
         "The blend is left out: it learns its weights on 20% of the training rows, stratified, and class 'mid' has 3 "
         "training row(s), fewer than the 5 it needs there."]
+
+
+def test_the_loaders_notes_are_printed_as_the_data_is_read(tmp_path, capsys):
+    folder = tmp_path / "texts"
+    for label, words in (("pos", "good fine film"), ("neg", "bad poor film")):
+        (folder / label).mkdir(parents=True)
+        for i in range(30):
+            (folder / label / f"{i}.txt").write_text(f"{words} {i}")
+    (folder / "neg" / "more").mkdir()
+    (folder / "neg" / "more" / "x.txt").write_text("bad")
+    code = main(["compare", "--data", str(folder), "--models", "tfidf-unigram", "--out", str(tmp_path / "r")])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 0
+    notes = [i for i, line in enumerate(err) if "note:" in line]
+    described = next(i for i, line in enumerate(err) if "training and" in line)
+    assert len(notes) == 1 and notes[0] < described  # before the training starts, not after the run
+    assert "left out 1 folder(s) inside the class folders" in err[notes[0]]
