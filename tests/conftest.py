@@ -10,7 +10,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np
 import pytest
 
-from .helpers import REPO
+from .paths import REPO
 
 #: Docstring examples that repeat another cell's (the same template, another class name).
 REPEATED_EXAMPLES = ("SimpleRNNClassifier", "GRUClassifier", "SimpleRNNRegressor", "GRURegressor")

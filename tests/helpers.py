@@ -1,11 +1,11 @@
 """Corpora and builders shared by the tests (fixtures live in conftest.py)."""
 
-from pathlib import Path
-
 import numpy as np
 from sklearn.pipeline import make_pipeline
 
 from skrnn import GRUClassifier, LSTMClassifier, SequencePadder, SimpleRNNClassifier, TextVectorizer
+
+from .paths import REPO  # noqa: F401 - the tests import it from here with the other helpers
 
 #: A tiny sentiment corpus: two clear classes, with HTML and punctuation.
 TEXTS = [
@@ -20,9 +20,6 @@ TEXTS = [
 ] * 6
 LABELS = ["pos"] * 4 + ["neg"] * 4
 LABELS = LABELS * 6
-
-#: The repository's root.
-REPO = Path(__file__).resolve().parents[1]
 
 CLASSIFIERS = [SimpleRNNClassifier, LSTMClassifier, GRUClassifier]
 #: The sizes of the small networks the tests train.

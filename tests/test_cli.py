@@ -309,22 +309,22 @@ def _easy_csv(path, rows=60):
     return path
 
 
-def _compare(tmp_path, *extra, data=None):
+def _compare(tmp_path, *extra, data=None, rnn="lstm"):
     out = tmp_path / "report"
     data = data or _easy_csv(tmp_path / "easy.csv")
-    code = main(["compare", "--data", str(data), "--models", "tfidf-unigram,lstm", "--epochs", "1", "--out", str(out),
-                 "--quiet", *extra])
+    code = main(["compare", "--data", str(data), "--models", f"tfidf-unigram,{rnn}", "--epochs", "1", "--out",
+                 str(out), "--quiet", *extra])
     return code, out
 
 
 def test_a_network_right_on_every_test_row_still_gets_its_report(tmp_path, capsys):
-    code, out = _compare(tmp_path, "--no-ensemble")
+    code, out = _compare(tmp_path, "--no-ensemble", rnn="simple_rnn")
     assert code == 0, capsys.readouterr().err
     results = json.loads((out / "results.json").read_text())
     assert [m["accuracy"] for m in results["models"]] == [[1.0], [1.0]]
     assert results["explanations"]["misclassified"] == [] and results["warnings"] == []
     report = (out / "report.md").read_text()
-    assert "| lstm | 1.0000" in report and "Misclassified test rows, explained" not in report
+    assert "| simple_rnn | 1.0000" in report and "Misclassified test rows, explained" not in report
     assert not (out / "explanations.html").exists()
     assert [p.name for p in out.iterdir() if p.name.startswith(".report-")] == []  # no staging folder left
 
@@ -342,6 +342,7 @@ def test_a_tiny_or_one_class_test_set_gets_its_report(tmp_path, test_rows, capsy
     assert [m["name"] for m in results["models"]] == ["tfidf-unigram", "lstm", "blend(lstm+tfidf-unigram)"]
 
 
+@pytest.mark.slow
 def test_a_failing_blend_or_plot_leaves_a_warning_not_a_lost_report(tmp_path, monkeypatch, capsys):
     import skrnn._comparison
     import skrnn._plots
@@ -368,6 +369,7 @@ def test_a_failing_blend_or_plot_leaves_a_warning_not_a_lost_report(tmp_path, mo
     assert "| lstm | 1.0000" in report and not (out / "roc.png").exists() and (out / "comparison.png").exists()
 
 
+@pytest.mark.slow
 def test_the_cli_keeps_tensorflows_startup_notices_off_stderr(tmp_path):
     data = _easy_csv(tmp_path / "easy.csv", rows=10)
     result = run_cli("compare", "--data", str(data), "--models", "tfidf-unigram,simple_rnn", "--epochs", "1",
@@ -391,6 +393,7 @@ def test_a_bug_says_so_before_its_traceback(tmp_path, monkeypatch, capsys):
     assert "Traceback (most recent call last)" in err and "KeyError: 'model_'" in err
 
 
+@pytest.mark.slow
 def test_a_blend_the_data_cannot_hold_is_left_out_before_training(tmp_path, capsys):
     lines = ["text,label"] + [f"good fine film {i},pos" for i in range(20)]
     lines += [f"bad poor film {i},neg" for i in range(20)] + [f"so so film {i},mid" for i in range(4)]

@@ -36,6 +36,7 @@ def test_integrated_gradients_are_complete(cls, params, vectorizer):
         assert len(e.tokens) == len(e.scores) == len(e.seen)
 
 
+@pytest.mark.slow
 def test_a_gap_left_at_the_most_points_is_warned_and_recorded(monkeypatch):
     import skrnn.inspection
 

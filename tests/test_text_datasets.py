@@ -141,6 +141,7 @@ def _write_messy(path, kind, rows, encoding, blank_lines):
     path.write_bytes(body.encode(encoding))
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     rows=st.lists(st.tuples(MESSY_TEXT, LABEL_SPELLINGS), min_size=1, max_size=8),
