@@ -178,10 +178,12 @@ def main(argv=None):
     import warnings
 
     from ._progress import Progress
-    from .compare import run_comparison
+    from .compare import MODELS, RATING_MODELS, run_comparison
 
     progress = Progress(quiet=args.quiet)
-    _import_tensorflow_quietly()
+    registry = RATING_MODELS if args.target == "rating" else MODELS
+    if args.models is None or any(registry[m].kind == "rnn" for m in args.models):
+        _import_tensorflow_quietly()  # only the recurrent models load TensorFlow
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("always", UserWarning)

@@ -605,7 +605,8 @@ def run_comparison(
             figures, baseline = summarize(all_runs, splits, baselines)
             extra_descriptions = {blend_name: (
                 f"{best_rnn} (first seed) and {baseline}, their log-probabilities weighed by a logistic "
-                "regression learnt on 20% of the training rows from copies trained on the other 80%", "blend")}
+                f"regression learnt on {BLEND_HOLDOUT:.0%} of the training rows from copies trained on the other "
+                f"{1 - BLEND_HOLDOUT:.0%}", "blend")}
             agreement = {"first": best_rnn, "second": baseline,
                          **disagreement(all_runs[best_rnn], all_runs[baseline], splits)}
 
@@ -648,23 +649,30 @@ def _check_writable(out):
 
 def _class_counts(y):
     classes, counts = np.unique(np.asarray(y), return_counts=True)
-    return [c.item() if isinstance(c, np.generic) else c for c in classes], counts
+    return [_plain(c) for c in classes], counts
 
 
 def _check_holdouts(splits):
-    """Refuse training rows too few for the recurrent models' stratified validation hold-out."""
+    """Refuse training rows too few for the recurrent models' stratified validation hold-out.
+
+    The estimators' own hold-out (``holdout_split``) decides; the message is
+    worded for ``skrnn compare``'s options.
+    """
+    from ._training import holdout_split
+
     for split in splits:
-        classes, counts = _class_counts(split.y_train)
-        n = len(split.y_train)
-        n_val = int(np.ceil(RNN_VALIDATION_SPLIT * n))
-        if n_val < len(classes) or n - n_val < len(classes) or counts.min() < 2:
+        try:
+            holdout_split(split.y_train, RNN_VALIDATION_SPLIT, 0)
+        except ValueError:
+            classes, counts = _class_counts(split.y_train)
+            n = len(split.y_train)
             raise ValueError(
                 f"the recurrent models hold out {RNN_VALIDATION_SPLIT:.0%} of the {n} training rows for "
-                f"validation ({n_val} rows), stratified, which needs at least one row of each of the "
-                f"{len(classes)} classes on each side and 2 rows of every class (the smallest, "
+                f"validation ({int(np.ceil(RNN_VALIDATION_SPLIT * n))} rows), stratified, which needs at least one "
+                f"row of each of the {len(classes)} classes on each side and 2 rows of every class (the smallest, "
                 f"{classes[counts.argmin()]!r}, has {counts.min()}); use more rows, a smaller --test-size, or "
                 "leave the recurrent models out of --models."
-            )
+            ) from None
 
 
 def _blend_too_small(splits):
@@ -712,7 +720,8 @@ def _blend_runs(store, progress, all_runs, splits, best_rnn, baseline, *, epochs
         record = store.get(run_name)
         if record is None:
             progress.line(f"[blend] {best_rnn} + {baseline}, fold {fold + 1}/{len(splits)}: learning the "
-                          "weights on 20% of the training rows (models trained on the other 80%)")
+                          f"weights on {BLEND_HOLDOUT:.0%} of the training rows (models trained on the other "
+                          f"{1 - BLEND_HOLDOUT:.0%})")
             record = blend(make_model(best_rnn, epochs=epochs, max_features=max_features, maxlen=maxlen,
                                       random_state=random_state), make_model(baseline), split,
                            all_runs[best_rnn][0][fold], all_runs[baseline][0][fold], holdout=BLEND_HOLDOUT,

@@ -525,7 +525,8 @@ def load_text_dataset(path, *, text_column="text", label_column="label", encodin
             f"{path}: {len(blank)} text(s) are empty, whitespace only or missing ({where}); drop them or fill "
             "them in."
         )
-    target = _one_kind_of_label(labels.to_numpy(), path)
+    target = labels.to_numpy()
+    _check_one_kind_of_label(target, path)
     names = np.unique(target)
     _warn_near_duplicates(names, path)
     if names.size < min_classes:
@@ -551,12 +552,12 @@ def _missing_labels(labels):
     return labels.mask(labels.map(lambda v: isinstance(v, str) and v.strip().lower() in missing))
 
 
-def _one_kind_of_label(target, path):
-    """``target``, refused when it mixes numbers and text, or holds values that are neither."""
+def _check_one_kind_of_label(target, path):
+    """Refuse labels that mix numbers and text, or hold values that are neither."""
     import numbers
 
     if target.dtype != object:
-        return target
+        return
     text = [v for v in target if isinstance(v, str)]
     plain = [v for v in target if isinstance(v, numbers.Number)]
     odd = [v for v in target if not isinstance(v, (str, numbers.Number))]
@@ -571,7 +572,6 @@ def _one_kind_of_label(target, path):
             f"({', '.join(sorted({repr(v) for v in text})[:3])}); write every label the same way, e.g. all as "
             "text."
         )
-    return target
 
 
 def _label_key(label):
