@@ -46,12 +46,14 @@ from ._compat.validation import Interval, StrOptions, fit_context
 from ._ids import OOV_ID, check_ids
 from ._model import build_rnn_model
 from ._training import (
+    AUTO_HOLDOUT,
     TrainingState,
+    auto_batch_size,
     decay_callback,
-    early_stopping_callback,
     random_state_kept,
     resolve_learning_rate_decay,
     resolve_strategy,
+    stopping_callback,
 )
 
 __all__ = ["RecurrentEstimator", "parameters_doc", "with_parameters"]
@@ -121,23 +123,35 @@ _PARAMS_DOC = """
         Multiply the learning rate by this after every epoch (it continues
         over ``partial_fit`` calls and warm-started fits, and starts afresh
         with each new model). ``1.0`` keeps it constant, as Keras does.
-        ``"auto"`` decays with the amount of training: by the cell's factor
+        ``"auto"`` decays with the samples trained on: by the cell's factor
         (0.5 for LSTM and GRU, 0.75 for SimpleRNN) per 25,000 training
-        samples, and by at most that factor to the 5th over all ``epochs``
-        (1/32 and 0.24). So on the full IMDB training set (25,000 reviews,
-        5 epochs) the rate halves every epoch, on 9,000 reviews it falls to
-        0.29 of its start over 5 epochs, and on a few hundred samples it
-        stays practically constant; with ``partial_fit``, each call counts
-        as an epoch over its chunk. With a Keras schedule as the optimizer's
-        learning rate, ``"auto"`` leaves the schedule alone. The decay damps
-        the epoch-to-epoch swings of a constant rate (figures in
-        docs/benchmarks.md; the rule is explained in docs/design.md).
-    epochs : int, default=5
-        Passes over the training data.
-    batch_size : int, default=128
-        Training batch size (the classic Keras IMDB recipe's). Smaller
-        batches learn more per epoch for more time (see
-        docs/benchmarks.md). ``fit__batch_size=None`` also means this value.
+        samples seen. On the full IMDB training set the rate halves every
+        epoch; on a few hundred rows it stays practically constant for as
+        many epochs as they need (50 epochs of 500 rows halve it once).
+        With an integer ``epochs`` the whole fit decays by at most the
+        factor to the 5th; with ``partial_fit``, each call counts as an
+        epoch over its chunk. With a Keras schedule as the optimizer's
+        learning rate, ``"auto"`` leaves the schedule alone. (The rule and
+        its figures: docs/design.md.)
+    epochs : int or "auto", default="auto"
+        Passes over the training data. ``"auto"`` trains until the
+        validation loss has not improved (by 1e-4) for ``patience`` epochs,
+        or for ``max_epochs``, then keeps the weights of the best epoch:
+        the training budget follows the data, from a few hundred rows to
+        tens of thousands. It validates on ``validation_data`` when given,
+        else on a stratified hold-out of ``validation_split`` of the rows
+        (10% when ``validation_split`` is 0), drawn with ``random_state``.
+        An integer trains exactly that many epochs (fewer only with
+        ``early_stopping``), on every row unless ``validation_split`` is
+        set.
+    max_epochs : int, default=100
+        The most epochs ``epochs="auto"`` trains.
+    batch_size : int or "auto", default="auto"
+        Training batch size. ``"auto"`` is the power of two nearest a 200th
+        of the training rows, between 16 and 128 (resolved in
+        ``batch_size_``): small data gets enough gradient steps per epoch,
+        and 25,000 rows get the classic Keras IMDB recipe's 128.
+        ``fit__batch_size=None`` also means this value.
     predict_batch_size : int, default=512
         Prediction batch size.
     validation_split : float, default=0.0
@@ -149,18 +163,20 @@ _PARAMS_DOC = """
         ``<step>__validation_data``) to validate on rows of your own; ``X_val``
         is then in the estimator's input form (padded ids of the same width).
     early_stopping : bool, default=False
-        Stop when the validation loss has not improved for ``patience``
-        epochs and restore the best weights. Validates on
-        ``validation_data`` when given, else on the ``validation_split``
-        hold-out, which is 10% of the training data when
-        ``validation_split`` is 0.
-    patience : int, default=2
-        Epochs without improvement before early stopping.
+        With an integer ``epochs``: stop when the validation loss has not
+        improved for ``patience`` epochs and keep the best epoch's weights,
+        validating as ``epochs="auto"`` does. ``epochs="auto"`` always
+        stops this way.
+    patience : int, default=3
+        Epochs without improvement of the validation loss before training
+        stops (with ``trainable_embeddings=n``, counted from epoch ``n``).
 <<TARGET_PARAMETER>>    random_state : int, RandomState or None, default=None
         Seed for the weights, dropout and shuffling. With a seed, fits are
         reproducible; the seeding is scoped to the fit and restored after.
     verbose : int, default=0
         0 is silent; 1 shows Keras' progress bar; 2 one line per epoch.
+        When the fit stops on the validation loss, a last line says why it
+        stopped, the batch size and which epoch's weights it kept.
     distribution_strategy : None, "default", "mirrored" or tf.distribute.Strategy, default=None
         Build and train the model under this strategy. ``"mirrored"`` is
         ``tf.distribute.MirroredStrategy()``: data-parallel training over
@@ -200,6 +216,16 @@ _PARAMS_DOC = """
         The per-epoch learning-rate factor used (``"auto"`` resolved from
         the cell, the number of training samples and ``epochs`` when a new
         model starts training).
+    batch_size_ : int
+        The training batch size of the last ``fit`` or ``partial_fit``
+        (``"auto"`` resolved from its training rows).
+    n_epochs_ : int
+        Epochs the last ``fit`` ran (1 for ``partial_fit``).
+    best_epoch_ : int
+        The epoch whose weights the model holds, counted from 1 over
+        ``history_``: the one with the lowest validation loss when the fit
+        stopped on it (``epochs="auto"`` or ``early_stopping``), else the
+        last.
 """
 
 
@@ -305,8 +331,9 @@ class RecurrentEstimator:
         "bucket_by_length": ["boolean"],
         "learning_rate": [Interval(numbers.Real, 0, None, closed="neither"), None],
         "learning_rate_decay": [StrOptions({"auto"}), Interval(numbers.Real, 0, 1, closed="right")],
-        "epochs": [Interval(numbers.Integral, 0, None, closed="left")],
-        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "epochs": [StrOptions({"auto"}), Interval(numbers.Integral, 0, None, closed="left")],
+        "max_epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(numbers.Integral, 1, None, closed="left")],
         "predict_batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "validation_split": [Interval(numbers.Real, 0, 1, closed="left")],
         "early_stopping": ["boolean"],
@@ -332,12 +359,13 @@ class RecurrentEstimator:
         optimizer="rmsprop",
         learning_rate=None,
         learning_rate_decay="auto",
-        epochs=5,
-        batch_size=128,
+        epochs="auto",
+        max_epochs=100,
+        batch_size="auto",
         predict_batch_size=512,
         validation_split=0.0,
         early_stopping=False,
-        patience=2,
+        patience=3,
         random_state=None,
         verbose=0,
         warm_start=False,
@@ -370,6 +398,7 @@ class RecurrentEstimator:
         self.learning_rate = learning_rate
         self.learning_rate_decay = learning_rate_decay
         self.epochs = epochs
+        self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.predict_batch_size = predict_batch_size
         self.validation_split = validation_split
@@ -687,43 +716,52 @@ class RecurrentEstimator:
         return fit_args
 
     def _fit_keras_model(self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs):
+        # ``epochs`` is the estimator's (or fit__epochs) in fit, 1 in partial_fit.
+        stops_itself = isinstance(epochs, str)  # "auto"
         fit_args = self._fit_arguments(kwargs)
         batch_size = fit_args.pop("batch_size", None) or self.batch_size
         val_batch_size = fit_args.pop("validation_batch_size", None) or self.predict_batch_size
         shuffle = fit_args.pop("shuffle", self.shuffle)
         train, validation = self._split_validation(
             X, y, sample_weight, fit_args.pop("validation_split", None) or 0.0,
-            fit_args.pop("validation_data", None),
+            fit_args.pop("validation_data", None), stops=stops_itself or self.early_stopping,
         )
+        n_train = len(train[0])
+        self.batch_size_ = auto_batch_size(n_train) if batch_size == "auto" else int(batch_size)
+        max_epochs = self.max_epochs if stops_itself else int(epochs)
         if self.learning_rate_decay_ is None:  # a new model
             self.learning_rate_decay_ = resolve_learning_rate_decay(
                 self.learning_rate_decay,
                 cell_factor=CELL_DEFAULTS[self.cell_type]["decay"],
                 learning_rate=self.model_.optimizer.learning_rate,
-                n_train=len(train[0]),
-                epochs=self.epochs,
+                n_train=n_train,
+                epochs=None if stops_itself else max_epochs,
             )
         # The callbacks as set now: scikeras builds them with a new model
         # only, so callbacks set later would be ignored by warm fits.
         callbacks = fit_callbacks(self)
         if self.trainable_embeddings is not True:
             callbacks.append(self._embedding_schedule(initial_epoch))
-        if self.early_stopping:
-            callbacks.append(early_stopping_callback(self.patience))
+        stopper = None
+        if stops_itself or self.early_stopping:
+            frozen = self.trainable_embeddings
+            unfreezes_at = 0 if isinstance(frozen, (bool, np.bool_)) else int(frozen)
+            stopper = stopping_callback(self.patience, start_from_epoch=unfreezes_at)
+            callbacks.append(stopper)
         if self.learning_rate_decay_ != 1:
             callbacks.append(decay_callback(self.learning_rate_decay_))
-        batches = self._batches(*train, batch_size, shuffle)
+        batches = self._batches(*train, self.batch_size_, shuffle)
         build_training_state(self.model_, batches[0])
         if validation is not None:
             validation = self._batches(*validation, val_batch_size, False).as_dataset()
-        dataset = batches.as_dataset(epochs=epochs, first_epoch=initial_epoch)
+        dataset = batches.as_dataset(epochs=max_epochs, first_epoch=initial_epoch)
         with seed_scope(fit_seed(self)), quiet_retracing(), \
                 shared_train_step(self.model_, dataset.element_spec, fit_seed(self)):
             hist = self.model_.fit(
                 dataset,
                 steps_per_epoch=len(batches),
                 validation_data=validation,
-                epochs=initial_epoch + epochs,
+                epochs=initial_epoch + max_epochs,
                 initial_epoch=initial_epoch,
                 callbacks=callbacks,
                 shuffle=False,  # the batches are shuffled (by length) already
@@ -733,6 +771,27 @@ class RecurrentEstimator:
             self.history_ = defaultdict(list)
         for key, values in hist.history.items():
             self.history_[key] += [float(v) for v in values]
+        self._record_budget(len(hist.history.get("loss", [])), initial_epoch, max_epochs, stopper)
+
+    def _record_budget(self, epochs_run, initial_epoch, max_epochs, stopper):
+        """Set ``n_epochs_`` and ``best_epoch_``; with ``verbose``, say why training stopped."""
+        self.n_epochs_ = int(epochs_run)
+        kept = stopper is not None and stopper.best_epoch is not None
+        self.best_epoch_ = int(stopper.best_epoch + 1 if kept else initial_epoch + epochs_run)
+        if not self.verbose or stopper is None:
+            return
+        if stopper.stopped:
+            why = f"the validation loss had not improved for {self.patience} epochs"
+        elif epochs_run < max_epochs:
+            why = "a callback stopped it"
+        else:
+            why = f"it reached {'max_epochs' if isinstance(self.epochs, str) else 'epochs'}={max_epochs}"
+        loss = f" (val_loss {stopper.best_loss:.4f})" if kept else ""
+        print(
+            f"{type(self).__name__}: trained {epochs_run} epochs in batches of {self.batch_size_}; stopped because "
+            f"{why}; kept the weights of epoch {self.best_epoch_}{loss}.",
+            flush=True,
+        )
 
     def _embedding_schedule(self, initial_epoch):
         """Freeze or unfreeze the embedding layer as ``trainable_embeddings`` says, epoch by epoch."""
@@ -748,11 +807,14 @@ class RecurrentEstimator:
         set_trainable(initial_epoch)
         return keras.callbacks.LambdaCallback(on_epoch_begin=lambda epoch, logs: set_trainable(epoch))
 
-    def _split_validation(self, X, y, sample_weight, validation_split, validation_data):
+    def _split_validation(self, X, y, sample_weight, validation_split, validation_data, *, stops):
         """Split the training rows from the validation rows.
 
-        Returns ``(train, validation)``, each ``(X, y, sample_weight)``;
-        validation is None when nothing is validated.
+        ``stops``: the fit stops on the validation loss (``epochs="auto"``
+        or ``early_stopping``), so it validates on ``AUTO_HOLDOUT`` of the
+        rows when ``validation_split`` is 0. Returns ``(train,
+        validation)``, each ``(X, y, sample_weight)``; validation is None
+        when nothing is validated.
         """
         if validation_data is not None:
             if validation_split:
@@ -762,8 +824,10 @@ class RecurrentEstimator:
                 )
             return (X, y, sample_weight), self._check_validation_data(validation_data)
         parameter = "validation_split"
-        if self.early_stopping and not validation_split:
-            validation_split, parameter = 0.1, "validation_split (early stopping's default)"
+        if stops and not validation_split:
+            validation_split = AUTO_HOLDOUT
+            parameter = ("validation_split (the hold-out of epochs='auto')" if isinstance(self.epochs, str)
+                         else "validation_split (early stopping's default)")
         if not validation_split:
             return (X, y, sample_weight), None
         rows, val_rows = self._holdout_rows(y, validation_split, parameter)

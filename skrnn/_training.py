@@ -9,8 +9,11 @@ module trains it. It owns:
   indicator matrix (:func:`multilabel_holdout_split`, iterative
   stratification), or plain for regression targets
   (:func:`random_holdout_split`);
-- the learning-rate decay: the rule as a pure function
-  (:func:`auto_learning_rate_decay`) and the callback that applies it;
+- the training budget: the batch size of ``batch_size="auto"``
+  (:func:`auto_batch_size`), the learning-rate decay as a pure function
+  (:func:`auto_learning_rate_decay`) and the callback that applies it, and
+  the stopping rule of ``epochs="auto"`` and ``early_stopping``
+  (:func:`stopping_callback`), which keeps the best epoch's weights;
 - the tf.distribute strategy the model is built and trained under;
 - :class:`TrainingState`, a copy of a model's weights and optimizer state
   that a failed or interrupted fit restores;
@@ -31,10 +34,13 @@ from sklearn.utils import check_random_state
 __all__ = [
     "AUTO_DECAY_SAMPLES",
     "AUTO_DECAY_EPOCHS",
+    "AUTO_HOLDOUT",
+    "STOPPING_MIN_DELTA",
+    "auto_batch_size",
     "auto_learning_rate_decay",
     "resolve_learning_rate_decay",
     "decay_callback",
-    "early_stopping_callback",
+    "stopping_callback",
     "holdout_split",
     "multilabel_holdout_split",
     "random_holdout_split",
@@ -46,22 +52,60 @@ __all__ = [
 #: ``learning_rate_decay="auto"`` multiplies the rate by the cell's factor
 #: per this many training samples ...
 AUTO_DECAY_SAMPLES = 25_000
-#: ... and by at most the factor to this power over all ``epochs``.
+#: ... and, with an integer ``epochs``, by at most the factor to this power
+#: over all of them.
 AUTO_DECAY_EPOCHS = 5
+#: The hold-out that ``epochs="auto"`` and ``early_stopping`` validate on
+#: when ``validation_split`` is 0 (scikit-learn's ``validation_fraction``).
+AUTO_HOLDOUT = 0.1
+#: A validation loss lower than the best by less than this is no
+#: improvement (scikit-learn's ``tol``): a rate decayed to almost nothing
+#: does not keep a fit going on rounding noise.
+STOPPING_MIN_DELTA = 1e-4
+#: ``batch_size="auto"``: about this many batches per epoch ...
+AUTO_BATCHES_PER_EPOCH = 200
+#: ... with a power of two between these sizes.
+AUTO_BATCH_RANGE = (16, 128)
 
 
-def auto_learning_rate_decay(factor, n_train, epochs):
+def auto_batch_size(n_train):
+    """The batch size of ``batch_size="auto"`` for ``n_train`` training rows.
+
+    The power of two nearest ``n_train / 200``, between 16 and 128: about
+    200 steps per epoch, so a few hundred rows still take enough gradient
+    steps to learn, and the full IMDB training set keeps the classic
+    recipe's 128 (how the rule was chosen: docs/design.md).
+
+    >>> [auto_batch_size(n) for n in (500, 2_000, 5_000, 10_000, 25_000)]
+    [16, 16, 32, 64, 128]
+    """
+    low, high = AUTO_BATCH_RANGE
+    if n_train <= 0:
+        return low
+    power = 2 ** int(np.round(np.log2(max(n_train / AUTO_BATCHES_PER_EPOCH, 1))))
+    return int(np.clip(power, low, high))
+
+
+def auto_learning_rate_decay(factor, n_train, epochs=None):
     """The per-epoch factor of ``learning_rate_decay="auto"``.
 
-    ``factor ** min(n_train / 25000, 5 / epochs)``: the cell's factor per
-    25,000 training samples, and at most ``factor ** 5`` over all epochs.
+    The cell's ``factor`` per 25,000 training samples seen:
+    ``factor ** (n_train / 25000)`` per epoch, so the decay follows the
+    training that actually happens and a few hundred rows keep practically
+    their full rate for as many epochs as they need. With an integer
+    ``epochs`` the fit's whole decay is at most ``factor ** 5``:
+    ``factor ** min(n_train / 25000, 5 / epochs)``.
 
-    >>> auto_learning_rate_decay(0.5, 25_000, 5)
+    >>> auto_learning_rate_decay(0.5, 25_000)
     0.5
-    >>> round(auto_learning_rate_decay(0.5, 9_000, 5) ** 5, 2)  # over the whole fit
+    >>> round(auto_learning_rate_decay(0.5, 500) ** 50, 2)  # 50 epochs of 500 rows
+    0.5
+    >>> round(auto_learning_rate_decay(0.5, 9_000, 5) ** 5, 2)  # over 5 epochs
     0.29
     """
-    exponent = min(n_train / AUTO_DECAY_SAMPLES, AUTO_DECAY_EPOCHS / max(int(epochs), 1))
+    exponent = n_train / AUTO_DECAY_SAMPLES
+    if epochs is not None:
+        exponent = min(exponent, AUTO_DECAY_EPOCHS / max(int(epochs), 1))
     return float(factor**exponent)
 
 
@@ -70,7 +114,8 @@ def resolve_learning_rate_decay(setting, *, cell_factor, learning_rate, n_train,
 
     ``learning_rate`` is the optimizer's: a decay needs a plain rate (a
     variable); ``"auto"`` leaves a Keras schedule alone (factor 1.0), and
-    an explicit factor other than 1 refuses one.
+    an explicit factor other than 1 refuses one. ``epochs`` is None when
+    the fit stops on its own (``epochs="auto"``).
     """
     plain_rate = hasattr(learning_rate, "assign")  # a variable (a schedule gives a tensor)
     if setting != "auto":
@@ -98,14 +143,44 @@ def decay_callback(factor):
     return DecayLearningRate()
 
 
-def early_stopping_callback(patience):
-    """Make a callback that stops when ``val_loss`` stalls and restores the best weights.
+def stopping_callback(patience, *, min_delta=STOPPING_MIN_DELTA, start_from_epoch=0):
+    """Make a callback that stops when ``val_loss`` stalls and always keeps the best epoch's weights.
 
-    It stops when ``val_loss`` has not improved for ``patience`` epochs.
+    Training stops once ``patience`` epochs in a row have not lowered the
+    validation loss by ``min_delta``, but not before epoch
+    ``start_from_epoch + patience`` (a schedule that changes what trains,
+    such as frozen embeddings, gets its patience after the change). At the
+    end, stopped or not, the model gets the weights of its best epoch, as
+    ``keras.callbacks.EarlyStopping(restore_best_weights=True)`` does when
+    it stops. The callback keeps ``best_epoch`` (0-based, counted as Keras
+    counts epochs), ``best_loss``, ``epochs_run`` and ``stopped`` (whether
+    the patience ran out) for the estimator's fitted attributes.
     """
     import keras
 
-    return keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
+    class KeepBestEpoch(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.best_loss, self.best_epoch, self.best_weights = np.inf, None, None
+            self.epochs_run, self.stopped = 0, False
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.epochs_run += 1
+            loss = (logs or {}).get("val_loss")
+            if loss is None:
+                return
+            if self.best_epoch is None or loss < self.best_loss - min_delta:
+                self.best_loss, self.best_epoch = float(loss), epoch
+                self.best_weights = self.model.get_weights()
+            elif epoch - self.best_epoch >= patience and epoch + 1 >= start_from_epoch + patience:
+                self.stopped = True
+                self.model.stop_training = True
+
+        def on_train_end(self, logs=None):
+            if self.best_weights is not None:
+                self.model.set_weights(self.best_weights)
+                self.best_weights = None  # the model holds them; free the copy
+
+    return KeepBestEpoch()
 
 
 def holdout_split(y, fraction, random_state, *, parameter="validation_split", names=None):
@@ -144,7 +219,7 @@ def holdout_split(y, fraction, random_state, *, parameter="validation_split", na
             f"{parameter}={fraction} needs at least 2 samples of every class to put each "
             f"class on both sides of the hold-out, but class {_plain(classes[counts.argmin()])!r} "
             f"has 1 (class counts: {{{described}}}); pass more samples of it, or a validation "
-            "set of your own with fit(X, y, validation_data=(X_val, y_val))."
+            f"set of your own with fit(X, y, validation_data=(X_val, y_val)){_without_holdout(parameter)}."
         )
     rows = np.arange(n)
     train, val = train_test_split(
@@ -161,8 +236,15 @@ def _plain(value):
 def _fix(parameter):
     return (
         f"raise {parameter}, pass more samples, or pass a validation set of your own "
-        "with fit(X, y, validation_data=(X_val, y_val))"
+        f"with fit(X, y, validation_data=(X_val, y_val)){_without_holdout(parameter)}"
     )
+
+
+def _without_holdout(parameter):
+    """The last fix for a hold-out that ``epochs="auto"`` drew: an integer ``epochs`` needs none."""
+    if "epochs='auto'" not in parameter:
+        return ""
+    return "; or set epochs to a number (e.g. epochs=20) to train that many epochs on every row without a hold-out"
 
 
 def _holdout_sizes(n, fraction, parameter):

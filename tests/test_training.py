@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from skrnn._training import TrainingState, auto_learning_rate_decay, holdout_split
+from skrnn._training import TrainingState, auto_batch_size, auto_learning_rate_decay, holdout_split
 
 
 @pytest.mark.parametrize("factor", [0.5, 0.75])
@@ -16,6 +16,27 @@ from skrnn._training import TrainingState, auto_learning_rate_decay, holdout_spl
 ])
 def test_auto_learning_rate_decay_rule(factor, n_train, epochs, exponent):
     assert auto_learning_rate_decay(factor, n_train, epochs) == pytest.approx(factor**exponent)
+
+
+@pytest.mark.parametrize("n_train", [200, 500, 2_000, 25_000, 100_000])
+def test_auto_decay_without_an_epoch_count_follows_the_samples_seen(n_train):
+    # epochs="auto": the factor per 25,000 samples trained on, however many epochs that takes.
+    assert auto_learning_rate_decay(0.5, n_train) == pytest.approx(0.5 ** (n_train / 25_000))
+    # A small set keeps at least half its rate for 25,000 samples' worth of epochs: it never freezes.
+    assert auto_learning_rate_decay(0.5, n_train) ** (25_000 / n_train) == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("n_train, batch", [
+    (0, 16), (50, 16), (500, 16), (3_000, 16), (4_600, 32), (9_000, 32), (10_000, 64), (18_000, 64),
+    (22_500, 128), (25_000, 128), (1_000_000, 128),
+])
+def test_auto_batch_size_is_a_power_of_two_near_200_batches_per_epoch(n_train, batch):
+    assert auto_batch_size(n_train) == batch
+
+
+def test_auto_batch_size_never_shrinks_with_more_rows():
+    sizes = [auto_batch_size(n) for n in range(0, 60_000, 50)]
+    assert sizes == sorted(sizes)
 
 
 def test_holdout_is_stratified_random_and_seeded():

@@ -1,0 +1,176 @@
+"""How the training budget was chosen: batch size and patience, measured on held-out rows only.
+
+For each data set, training size, batch size and seed, one network is
+trained for a fixed number of epochs with the 10 % stratified hold-out the
+estimators use for stopping (``validation_split=0.1``), and after every
+epoch it records the hold-out loss and the accuracy on a separate dev set.
+No test split is read. Every stopping rule is then replayed on those
+curves: with patience ``p`` a fit stops after ``p`` epochs without a lower
+hold-out loss and keeps the weights of its best epoch, so its dev accuracy
+is the one recorded at that epoch. One run per setting thus scores every
+patience.
+
+Data:
+
+- ``imdb``: 5,000 of the 25,000 IMDB training reviews (stratified, seed 0)
+  are the dev set; training sets of each size are drawn from the other
+  20,000 with each seed. ``TextVectorizer(max_features=10000) ->
+  SequencePadder(maxlen=500)``.
+- ``sst5``: SST-5's ``train.csv`` (8,544 sentences, or a stratified sample of
+  each size) and its ``dev.csv`` (1,101). ``TextVectorizer(min_df=2) ->
+  SequencePadder(maxlen=50)``.
+
+    python benchmarks/bench_training_budget.py [--sets imdb,sst5] [--sizes 500,2000,5000]
+        [--batches 16,32,64,128] [--seeds 0,1] [--epochs 20] [--cell lstm] [--log LOG]
+
+Each run prints one JSON line (also appended to ``--log``); ``--resume LOG``
+replays runs a log already holds.
+"""
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+from _common import data_home, machine, write_section
+
+PATIENCES = (1, 2, 3, 5)
+
+
+def load(name, home):
+    from sklearn.model_selection import train_test_split
+
+    if name == "imdb":
+        from skrnn.datasets import load_imdb
+
+        X, y = load_imdb("train", data_home=home, return_X_y=True, verbose=False)
+        X, y = np.asarray(list(X), dtype=object), np.asarray(y)
+        X_train, X_dev, y_train, y_dev = train_test_split(X, y, test_size=5000, stratify=y, random_state=0)
+        return X_train, y_train, X_dev, y_dev, dict(max_features=10000), 500
+    import pandas as pd
+
+    train = pd.read_csv(Path(home) / "sst5" / "train.csv")
+    dev = pd.read_csv(Path(home) / "sst5" / "dev.csv")
+    return (train.text.to_numpy(object), train.label.to_numpy(object), dev.text.to_numpy(object),
+            dev.label.to_numpy(object), dict(min_df=2), 50)
+
+
+def dev_accuracy_callback(X_dev, y_dev, classes, record):
+    import keras
+
+    class DevAccuracy(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            proba = self.model.predict(X_dev, batch_size=512, verbose=0)
+            pred = proba.argmax(axis=1) if proba.shape[1] > 1 else (proba[:, 0] > 0.5).astype(int)
+            record.append(float(np.mean(classes[pred] == y_dev)))
+
+    return DevAccuracy()
+
+
+def run(cell, X, y, X_dev, y_dev, text, maxlen, batch, epochs, seed):
+    from skrnn import GRUClassifier, LSTMClassifier, SequencePadder, SimpleRNNClassifier, TextVectorizer
+
+    classifier = {"lstm": LSTMClassifier, "gru": GRUClassifier, "simple_rnn": SimpleRNNClassifier}[cell]
+    vectorizer, padder = TextVectorizer(**text), SequencePadder(maxlen=maxlen)
+    ids = padder.fit_transform(vectorizer.fit_transform(X))
+    dev_ids = padder.transform(vectorizer.transform(X_dev))
+    dev_scores = []
+    model = classifier(epochs=epochs, batch_size=batch, validation_split=0.1, random_state=seed)
+    classes = np.unique(y)
+    model.set_params(callbacks=[dev_accuracy_callback(dev_ids, y_dev, classes, dev_scores)])
+    start = time.perf_counter()
+    model.fit(ids, y)
+    return dict(val_loss=[round(v, 5) for v in model.history_["val_loss"]], dev=dev_scores,
+                seconds=round(time.perf_counter() - start, 1))
+
+
+def replay(val_loss, dev, patience):
+    """(epochs run, best epoch, dev accuracy kept) when stopping with ``patience``."""
+    best, best_epoch = np.inf, 0
+    for epoch, loss in enumerate(val_loss):
+        if loss < best:
+            best, best_epoch = loss, epoch
+        elif epoch - best_epoch >= patience:
+            return epoch + 1, best_epoch + 1, dev[best_epoch]
+    return len(val_loss), best_epoch + 1, dev[best_epoch]
+
+
+def table(runs, epochs):
+    lines = ["| set | rows | batch | steps per epoch | " + " | ".join(f"patience {p}" for p in PATIENCES)
+             + f" | best of {epochs} epochs | s per epoch |",
+             "|---|---:|---:|---:|" + "---:|" * (len(PATIENCES) + 2)]
+    keys = sorted({(r["set"], r["n_train"], r["batch"]) for r in runs}, key=lambda k: (k[0], k[1], k[2]))
+    for key in keys:
+        group = [r for r in runs if (r["set"], r["n_train"], r["batch"]) == key]
+        cells = []
+        for p in PATIENCES:
+            replays = [replay(r["val_loss"], r["dev"], p) for r in group]
+            cells.append(f"{np.mean([d for _, _, d in replays]):.4f} ({np.mean([e for e, _, _ in replays]):.1f} ep)")
+        oracle = np.mean([max(r["dev"]) for r in group])
+        per_epoch = np.mean([r["seconds"] / len(r["dev"]) for r in group])
+        steps = int(np.ceil(0.9 * key[1] / key[2]))
+        lines.append(f"| {key[0]} | {key[1]:,} | {key[2]} | {steps} | " + " | ".join(cells)
+                     + f" | {oracle:.4f} | {per_epoch:.1f} |")
+    return lines
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sets", default="imdb,sst5")
+    parser.add_argument("--sizes", default="500,2000,5000")
+    parser.add_argument("--batches", default="16,32,64,128")
+    parser.add_argument("--seeds", default="0,1")
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--cell", default="lstm")
+    parser.add_argument("--log", default=None, help="append each run's JSON line here")
+    parser.add_argument("--resume", default=None, help="a log of this script's JSON lines: runs to take from it")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    from sklearn.model_selection import train_test_split
+
+    done = {}
+    if args.resume and Path(args.resume).exists():
+        for line in Path(args.resume).read_text().splitlines():
+            if line.startswith("{"):
+                r = json.loads(line)
+                done[r["set"], r["n_train"], r["batch"], r["seed"], r["cell"], r["epochs"]] = r
+    runs = []
+    sizes = [int(s) for s in args.sizes.split(",")]
+    for name in args.sets.split(","):
+        X, y, X_dev, y_dev, text, maxlen = load(name, data_home())
+        for n in sizes:
+            for seed in (int(s) for s in args.seeds.split(",")):
+                if n < len(X):
+                    X_n, _, y_n, _ = train_test_split(X, y, train_size=n, stratify=y, random_state=seed)
+                else:
+                    X_n, y_n = X, y
+                for batch in (int(b) for b in args.batches.split(",")):
+                    key = (name, len(X_n), batch, seed, args.cell, args.epochs)
+                    if key in done:
+                        runs.append(done[key])
+                        continue
+                    result = dict(set=name, n_train=len(X_n), batch=batch, seed=seed, cell=args.cell,
+                                  epochs=args.epochs,
+                                  **run(args.cell, X_n, y_n, X_dev, y_dev, text, maxlen, batch, args.epochs, seed))
+                    runs.append(result)
+                    print(json.dumps(result), flush=True)
+                    if args.log:
+                        with open(args.log, "a") as log:
+                            log.write(json.dumps(result) + "\n")
+    lines = [
+        f"{machine()}; {args.cell} with its other defaults, {args.epochs} epochs at most, seeds {args.seeds}; "
+        "dev accuracy (never the test split) kept at the best hold-out-loss epoch, mean over seeds, and "
+        "the mean epochs run.",
+        f"Command: `python benchmarks/bench_training_budget.py --sets {args.sets} --sizes {args.sizes} "
+        f"--batches {args.batches} --seeds {args.seeds} --epochs {args.epochs} --cell {args.cell}`.",
+        "",
+        *table(runs, args.epochs),
+    ]
+    print("\n".join(lines))
+    if not args.no_write:
+        write_section(f"training-budget-{args.cell}", "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
