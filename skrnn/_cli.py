@@ -26,6 +26,10 @@ def _positive(text):
     return value
 
 
+def _positive_or_auto(text):
+    return "auto" if text == "auto" else _positive(text)
+
+
 def _fraction(text):
     try:
         value = float(text)
@@ -85,10 +89,14 @@ def build_parser():
                      help=f"comma-separated, from: {', '.join(MODELS)} (default: {','.join(DEFAULT_MODELS)}); "
                      f"with --target rating, from: {', '.join(RATING_MODELS)} (default: "
                      f"{','.join(DEFAULT_RATING_MODELS)})")
-    cmp.add_argument("--epochs", type=_positive, default=5, help="RNN training epochs (default: 5)")
-    cmp.add_argument("--max-features", type=_positive, default=10000,
-                     help="RNN vocabulary size (default: 10000)")
-    cmp.add_argument("--maxlen", type=_positive, default=500, help="padded review length (default: 500)")
+    cmp.add_argument("--epochs", type=_positive_or_auto, default="auto",
+                     help="RNN training epochs, or auto: until the validation loss stops improving, keeping the "
+                     "best epoch (default: auto)")
+    cmp.add_argument("--max-features", type=_positive, default=None,
+                     help="RNN vocabulary size (default: every word in at least 2 training texts)")
+    cmp.add_argument("--maxlen", type=_positive, default=None,
+                     help="padded text length in tokens (default: the 95th percentile of the training texts' "
+                     "lengths, at most 500)")
     cmp.add_argument("--sample", type=_positive, default=None,
                      help="use a stratified sample of N training and N test reviews (default: all)")
     cmp.add_argument("--out", type=Path, default=Path("skrnn-report"), help="report folder (default: skrnn-report)")

@@ -33,10 +33,11 @@ class Progress:
             print(f"[{self.elapsed():7.1f}s] {text}", file=self.stream, flush=True)
 
     def keras_callback(self, name, epochs):
-        """A Keras callback reporting epochs (and batches, with a bar)."""
+        """A Keras callback reporting epochs (and batches, with a bar); ``epochs`` may be ``"auto"``."""
         import keras
 
         progress = self
+        of = f"/{epochs}" if isinstance(epochs, int) else ""
 
         class _EpochProgress(keras.callbacks.Callback):
             def __reduce__(self):
@@ -50,7 +51,7 @@ class Progress:
                     from tqdm.auto import tqdm
 
                     self.bar = tqdm(
-                        total=self.params.get("steps"), desc=f"{name} epoch {epoch + 1}/{epochs}",
+                        total=self.params.get("steps"), desc=f"{name} epoch {epoch + 1}{of}",
                         unit="batch", file=progress.stream, leave=False,
                     )
 
@@ -66,7 +67,7 @@ class Progress:
                 logs = logs or {}
                 shown = ", ".join(f"{k} {float(v):.4f}" for k, v in logs.items() if "loss" in k or "acc" in k)
                 progress.line(
-                    f"[{name}] epoch {epoch + 1}/{epochs} ({time.perf_counter() - self.epoch_start:.1f} s): {shown}"
+                    f"[{name}] epoch {epoch + 1}{of} ({time.perf_counter() - self.epoch_start:.1f} s): {shown}"
                 )
 
         return _EpochProgress()

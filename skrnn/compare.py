@@ -38,6 +38,7 @@ __all__ = [
     "make_model",
     "run_comparison",
     "ComparisonResult",
+    "resolve_sizes",
     "timed",
     "timed_fit_predict",
     "plot_history",
@@ -52,6 +53,14 @@ __all__ = [
 #: Bigram models share the vocabulary and the sequence between words and
 #: bigrams: they get this many times ``max_features``, and twice ``maxlen``.
 BIGRAM_VOCABULARY_FACTOR = 6
+#: Sizes from the data (:func:`resolve_sizes`): the vocabulary is every token in
+#: at least ``MIN_DF`` training texts, as the TF-IDF baselines' ...
+MIN_DF = 2
+#: ... and ``maxlen`` this percentile of the training texts' token counts ...
+MAXLEN_PERCENTILE = 95
+#: ... at most this: longer sequences cost time in proportion and added no
+#: accuracy on IMDB (maxlen 1000 against 500, docs/benchmarks.md).
+MAXLEN_CAP = 500
 
 
 @dataclass(frozen=True)
@@ -69,7 +78,10 @@ class ModelSpec:
     build : callable
         ``build(epochs=..., max_features=..., maxlen=..., random_state=...,
         callbacks=..., validation_split=...)`` -> an unfitted ``Pipeline``;
-        a TF-IDF baseline ignores the recurrent settings.
+        a TF-IDF baseline ignores the recurrent settings. ``max_features``
+        is the word vocabulary's size (bigram models get
+        ``BIGRAM_VOCABULARY_FACTOR`` times it); None keeps every word in
+        ``MIN_DF`` training texts.
     """
 
     description: str
@@ -119,7 +131,7 @@ RIDGE_FOLDS = 5
 
 
 def _rnn(estimator, *, bidirectional=False, bigrams=False):
-    def build(*, epochs=5, max_features=10000, maxlen=500, random_state=0, callbacks=None,
+    def build(*, epochs="auto", max_features=None, maxlen=MAXLEN_CAP, random_state=0, callbacks=None,
               validation_split=RNN_VALIDATION_SPLIT):
         from sklearn.pipeline import make_pipeline
 
@@ -127,11 +139,12 @@ def _rnn(estimator, *, bidirectional=False, bigrams=False):
 
         if bigrams:
             vectorizer = skrnn.TextVectorizer(
-                max_features=max_features * BIGRAM_VOCABULARY_FACTOR, ngram_range=(1, 2)
+                max_features=None if max_features is None else max_features * BIGRAM_VOCABULARY_FACTOR,
+                ngram_range=(1, 2), min_df=MIN_DF,
             )
             maxlen = 2 * maxlen
         else:
-            vectorizer = skrnn.TextVectorizer(max_features=max_features)
+            vectorizer = skrnn.TextVectorizer(max_features=max_features, min_df=MIN_DF)
         extra = {"bidirectional": True} if bidirectional else {}
         return make_pipeline(
             vectorizer,
@@ -452,9 +465,9 @@ _COUNT = Interval(numbers.Integral, 1, None, closed="left")
         "seeds": [_COUNT],
         "models": [None, list, tuple],
         "target": [StrOptions({"label", "rating"})],
-        "epochs": [_COUNT],
-        "max_features": [_COUNT],
-        "maxlen": [_COUNT],
+        "epochs": [StrOptions({"auto"}), _COUNT],
+        "max_features": [None, _COUNT],
+        "maxlen": [None, _COUNT],
         "sample": [None, _COUNT],
         "out": [str, os.PathLike],
         "random_state": [numbers.Integral],
@@ -475,9 +488,9 @@ def run_comparison(
     seeds=1,
     models=None,
     target="label",
-    epochs=5,
-    max_features=10000,
-    maxlen=500,
+    epochs="auto",
+    max_features=None,
+    maxlen=None,
     sample=None,
     out="skrnn-report",
     random_state=0,
@@ -517,10 +530,15 @@ def run_comparison(
         (1-4 and 7-10) with regressors against TF-IDF + Ridge: RMSE, MAE,
         R² and the accuracy of the rating's side of 5.5 as sentiment, with
         the same seeds and uncertainty (:class:`RatingComparisonResult`).
-    epochs, max_features, maxlen : int
-        RNN training epochs, vocabulary size and padded length (bigram
-        models: ``BIGRAM_VOCABULARY_FACTOR`` times the vocabulary and twice
-        the length, since words and bigrams share both).
+    epochs : int or "auto", default="auto"
+        RNN training epochs; ``"auto"`` trains each network until its
+        validation loss stops improving (the estimators' ``epochs="auto"``).
+    max_features, maxlen : int or None, default=None
+        RNN vocabulary size and padded length (bigram models:
+        ``BIGRAM_VOCABULARY_FACTOR`` times the vocabulary and twice the
+        length, since words and bigrams share both). ``None`` sizes them from
+        the training texts (:func:`resolve_sizes`); the report gives the
+        values used.
     sample : int or None
         Use a stratified sample of this many training (and as many test)
         rows.
@@ -570,13 +588,15 @@ def run_comparison(
         _check_holdouts(splits)
         too_small = _blend_too_small(splits) if ensemble else None
     progress.line(described + ".")
+    max_features, maxlen, sized = resolve_sizes(splits[0].X_train, max_features=max_features, maxlen=maxlen)
+    progress.line(f"Recurrent models: {sized}.")
     if too_small:
         ensemble = False
         optional.warn(f"The blend is left out: {too_small}.")
     settings = {"data": str(data) if data is not None else None, "test": str(test) if test is not None else None,
                 "test_size": test_size, "cv": cv, "seeds": seeds, "models": list(models), "target": target,
-                "epochs": epochs, "max_features": max_features, "maxlen": maxlen, "sample": sample,
-                "random_state": random_state}
+                "epochs": epochs, "max_features": max_features, "maxlen": maxlen, "sizes": sized,
+                "sample": sample, "random_state": random_state}
     # Runs are named by model, seed and fold, so adding models or seeds reuses the finished ones.
     run_settings = {k: v for k, v in settings.items() if k not in ("models", "seeds")}
     key = fingerprint(splits, {**run_settings, "skrnn": _versions()["skrnn"]})
@@ -625,6 +645,49 @@ def run_comparison(
     write_report(comparison, out, all_runs, splits)
     progress.line(f"Report written to {out}/")
     return comparison
+
+
+def resolve_sizes(texts, *, max_features=None, maxlen=None):
+    """The recurrent models' vocabulary size and padded length, from the training texts where not given.
+
+    Parameters
+    ----------
+    texts : list of str
+        The training texts (of the first split under ``cv``).
+    max_features, maxlen : int or None
+        Given values are kept. ``max_features=None`` is the number of words
+        in at least ``MIN_DF`` texts; ``maxlen=None`` the
+        ``MAXLEN_PERCENTILE``-th percentile of the texts' token counts,
+        between 1 and ``MAXLEN_CAP``.
+
+    Returns
+    -------
+    max_features, maxlen : int
+    described : str
+        One line saying what was resolved and from what.
+
+    Examples
+    --------
+    >>> from skrnn.compare import resolve_sizes
+    >>> resolve_sizes(["a good film", "a bad film", "good"] * 2)[:2]
+    (4, 3)
+    """
+    from ._text import TextVectorizer
+
+    given = {"max_features": max_features, "maxlen": maxlen}
+    parts = []
+    if max_features is None:
+        max_features = len(TextVectorizer(min_df=MIN_DF).fit(texts).vocabulary_)
+        parts.append(f"vocabulary of {max_features:,} words (every word in at least {MIN_DF} training texts)")
+    if maxlen is None:
+        analyze = TextVectorizer().build_analyzer()
+        counts = np.fromiter((len(analyze(t)) for t in texts), dtype=np.int64, count=len(texts))
+        share = np.percentile(counts, MAXLEN_PERCENTILE) if len(counts) else 1
+        maxlen = int(np.clip(np.ceil(share), 1, MAXLEN_CAP))
+        parts.append(f"maxlen {maxlen} (the {MAXLEN_PERCENTILE}th percentile of the training texts' "
+                     f"{len(counts):,} token counts, at most {MAXLEN_CAP})")
+    parts += [f"{name} {value:,} (given)" for name, value in given.items() if value is not None]
+    return int(max_features), int(maxlen), "; ".join(parts)
 
 
 def _check_writable(out):
