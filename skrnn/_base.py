@@ -49,6 +49,7 @@ from ._training import (
     AUTO_HOLDOUT,
     TrainingState,
     auto_batch_size,
+    auto_min_epochs,
     decay_callback,
     random_state_kept,
     resolve_learning_rate_decay,
@@ -136,7 +137,10 @@ _PARAMS_DOC = """
     epochs : int or "auto", default="auto"
         Passes over the training data. ``"auto"`` trains until the
         validation loss has not improved (by 1e-4) for ``patience`` epochs,
-        or for ``max_epochs``, then keeps the weights of the best epoch:
+        but at least 300 gradient steps (a few hundred rows often sit at
+        the chance-level loss for a few dozen steps before they start to
+        learn) and at most ``max_epochs``, then keeps the weights of the
+        best epoch:
         the training budget follows the data, from a few hundred rows to
         tens of thousands. It validates on ``validation_data`` when given,
         else on a stratified hold-out of ``validation_split`` of the rows
@@ -148,7 +152,7 @@ _PARAMS_DOC = """
         The most epochs ``epochs="auto"`` trains.
     batch_size : int or "auto", default="auto"
         Training batch size. ``"auto"`` is the power of two nearest a 200th
-        of the training rows, between 16 and 128 (resolved in
+        of the training rows, between 32 and 128 (resolved in
         ``batch_size_``): small data gets enough gradient steps per epoch,
         and 25,000 rows get the classic Keras IMDB recipe's 128.
         ``fit__batch_size=None`` also means this value.
@@ -742,15 +746,18 @@ class RecurrentEstimator:
         callbacks = fit_callbacks(self)
         if self.trainable_embeddings is not True:
             callbacks.append(self._embedding_schedule(initial_epoch))
-        stopper = None
-        if stops_itself or self.early_stopping:
-            frozen = self.trainable_embeddings
-            unfreezes_at = 0 if isinstance(frozen, (bool, np.bool_)) else int(frozen)
-            stopper = stopping_callback(self.patience, start_from_epoch=unfreezes_at)
-            callbacks.append(stopper)
         if self.learning_rate_decay_ != 1:
             callbacks.append(decay_callback(self.learning_rate_decay_))
         batches = self._batches(*train, self.batch_size_, shuffle)
+        stopper = None
+        if stops_itself or self.early_stopping:
+            frozen = self.trainable_embeddings
+            min_epochs = 0 if isinstance(frozen, (bool, np.bool_)) else max(int(frozen) - initial_epoch, 0)
+            min_epochs += self.patience  # the embedding's schedule first, then the patience
+            if stops_itself:
+                min_epochs = max(min_epochs, auto_min_epochs(len(batches)))
+            stopper = stopping_callback(self.patience, min_epochs=min_epochs)
+            callbacks.append(stopper)
         build_training_state(self.model_, batches[0])
         if validation is not None:
             validation = self._batches(*validation, val_batch_size, False).as_dataset()

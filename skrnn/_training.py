@@ -37,6 +37,7 @@ __all__ = [
     "AUTO_HOLDOUT",
     "STOPPING_MIN_DELTA",
     "auto_batch_size",
+    "auto_min_epochs",
     "auto_learning_rate_decay",
     "resolve_learning_rate_decay",
     "decay_callback",
@@ -62,28 +63,43 @@ AUTO_HOLDOUT = 0.1
 #: improvement (scikit-learn's ``tol``): a rate decayed to almost nothing
 #: does not keep a fit going on rounding noise.
 STOPPING_MIN_DELTA = 1e-4
+#: ``epochs="auto"`` does not stop before this many gradient steps: a
+#: network on a few hundred rows often sits at the chance-level loss for its
+#: first few dozen steps before it starts to learn, and a patience counted
+#: in epochs of a dozen steps would stop it there.
+MIN_STOPPING_STEPS = 300
 #: ``batch_size="auto"``: about this many batches per epoch ...
 AUTO_BATCHES_PER_EPOCH = 200
 #: ... with a power of two between these sizes.
-AUTO_BATCH_RANGE = (16, 128)
+AUTO_BATCH_RANGE = (32, 128)
 
 
 def auto_batch_size(n_train):
     """The batch size of ``batch_size="auto"`` for ``n_train`` training rows.
 
-    The power of two nearest ``n_train / 200``, between 16 and 128: about
-    200 steps per epoch, so a few hundred rows still take enough gradient
-    steps to learn, and the full IMDB training set keeps the classic
-    recipe's 128 (how the rule was chosen: docs/design.md).
+    The power of two nearest ``n_train / 200``, between 32 and 128: about
+    200 steps per epoch where the data allows, so a few hundred rows still
+    take enough gradient steps to learn, and the full IMDB training set
+    keeps the classic recipe's 128 (how the rule was chosen:
+    docs/design.md).
 
     >>> [auto_batch_size(n) for n in (500, 2_000, 5_000, 10_000, 25_000)]
-    [16, 16, 32, 64, 128]
+    [32, 32, 32, 64, 128]
     """
     low, high = AUTO_BATCH_RANGE
     if n_train <= 0:
         return low
     power = 2 ** int(np.round(np.log2(max(n_train / AUTO_BATCHES_PER_EPOCH, 1))))
     return int(np.clip(power, low, high))
+
+
+def auto_min_epochs(steps_per_epoch):
+    """The epochs ``epochs="auto"`` trains at least: enough for ``MIN_STOPPING_STEPS`` gradient steps.
+
+    >>> [auto_min_epochs(steps) for steps in (15, 57, 176)]
+    [20, 6, 2]
+    """
+    return int(np.ceil(MIN_STOPPING_STEPS / max(int(steps_per_epoch), 1)))
 
 
 def auto_learning_rate_decay(factor, n_train, epochs=None):
@@ -143,14 +159,14 @@ def decay_callback(factor):
     return DecayLearningRate()
 
 
-def stopping_callback(patience, *, min_delta=STOPPING_MIN_DELTA, start_from_epoch=0):
+def stopping_callback(patience, *, min_delta=STOPPING_MIN_DELTA, min_epochs=0):
     """Make a callback that stops when ``val_loss`` stalls and always keeps the best epoch's weights.
 
     Training stops once ``patience`` epochs in a row have not lowered the
-    validation loss by ``min_delta``, but not before epoch
-    ``start_from_epoch + patience`` (a schedule that changes what trains,
-    such as frozen embeddings, gets its patience after the change). At the
-    end, stopped or not, the model gets the weights of its best epoch, as
+    validation loss by ``min_delta``, but not before ``min_epochs`` epochs
+    have run (a warm-up, or a schedule that changes what trains, such as
+    frozen embeddings, gets its epochs first). At the end, stopped or not,
+    the model gets the weights of its best epoch, as
     ``keras.callbacks.EarlyStopping(restore_best_weights=True)`` does when
     it stops. The callback keeps ``best_epoch`` (0-based, counted as Keras
     counts epochs), ``best_loss``, ``epochs_run`` and ``stopped`` (whether
@@ -171,7 +187,7 @@ def stopping_callback(patience, *, min_delta=STOPPING_MIN_DELTA, start_from_epoc
             if self.best_epoch is None or loss < self.best_loss - min_delta:
                 self.best_loss, self.best_epoch = float(loss), epoch
                 self.best_weights = self.model.get_weights()
-            elif epoch - self.best_epoch >= patience and epoch + 1 >= start_from_epoch + patience:
+            elif epoch - self.best_epoch >= patience and self.epochs_run >= min_epochs:
                 self.stopped = True
                 self.model.stop_training = True
 

@@ -5,6 +5,8 @@ import numpy as np
 import pytest
 from sklearn.pipeline import make_pipeline
 
+import skrnn._training
+
 from skrnn import (
     GRUClassifier,
     LSTMClassifier,
@@ -46,9 +48,10 @@ def test_defaults_are_auto():
 
 
 @pytest.mark.parametrize("patience, max_epochs", [(100, 6), (1, 40)])
-def test_auto_epochs_keep_the_best_epochs_weights(patience, max_epochs):
+def test_auto_epochs_keep_the_best_epochs_weights(patience, max_epochs, monkeypatch):
     # (100, 6): the cap ends the fit; (1, 40): the patience does. Either way the model holds the
     # weights of the epoch with the lowest validation loss, and says which one that was.
+    monkeypatch.setattr(skrnn._training, "MIN_STOPPING_STEPS", 0)  # no warm-up: the patience alone decides
     X, y = token_data(120)
     spy = WeightsPerEpoch()
     clf = LSTMClassifier(**EAGER, max_epochs=max_epochs, patience=patience, learning_rate=0.03,
@@ -83,8 +86,8 @@ def test_an_integer_epochs_is_exact_and_trains_on_every_row():
 def test_auto_batch_size_is_resolved_from_the_training_rows():
     X, y = token_data(60)
     clf = LSTMClassifier(**EAGER, epochs=1).fit(X, y)
-    assert clf.batch_size_ == 16
-    assert clf.model_.optimizer.iterations.numpy() == int(np.ceil(60 / 16))
+    assert clf.batch_size_ == 32
+    assert clf.model_.optimizer.iterations.numpy() == int(np.ceil(60 / 32))
     assert LSTMClassifier(**EAGER, epochs=1, batch_size=7).fit(X, y).batch_size_ == 7
     assert LSTMClassifier(**EAGER, epochs=1, fit__batch_size=5).fit(X, y).batch_size_ == 5
 
@@ -108,7 +111,18 @@ def test_warm_start_with_auto_epochs_continues_from_the_kept_weights():
     assert not np.array_equal(spy.weights[0][0], weights[0])  # it trained on from the first fit's best
 
 
-def test_frozen_embeddings_get_their_patience_after_they_start_training():
+def test_auto_epochs_train_at_least_the_warm_up_steps(monkeypatch):
+    monkeypatch.setattr(skrnn._training, "MIN_STOPPING_STEPS", 40)
+    # 120 rows: 108 train in batches of 32, 4 steps per epoch; 40 steps are 10 epochs.
+    X, y = token_data(120)
+    clf = LSTMClassifier(**EAGER, patience=1, max_epochs=200, learning_rate=1e-12).fit(X, y)
+    assert clf.n_epochs_ == 10  # the rate never improves the loss, so it stops as soon as it may
+    clf = LSTMClassifier(**EAGER, epochs=200, early_stopping=True, patience=1, learning_rate=1e-12).fit(X, y)
+    assert clf.n_epochs_ == 2  # an integer epochs with early_stopping: the patience alone, as in Keras
+
+
+def test_frozen_embeddings_get_their_patience_after_they_start_training(monkeypatch):
+    monkeypatch.setattr(skrnn._training, "MIN_STOPPING_STEPS", 0)
     X, y = token_data(120)
     clf = LSTMClassifier(**EAGER, trainable_embeddings=4, patience=1, max_epochs=30, learning_rate=1e-12)
     clf.fit(X, y)  # so small a rate never improves the loss by 1e-4: the patience alone decides
@@ -128,7 +142,7 @@ def test_verbose_says_why_training_stopped(capsys):
     X, y = token_data(120)
     LSTMClassifier(**EAGER, max_epochs=2, patience=5, verbose=1).fit(X, y)
     out = capsys.readouterr().out
-    assert "LSTMClassifier: trained 2 epochs in batches of 16; stopped because it reached max_epochs=2" in out
+    assert "LSTMClassifier: trained 2 epochs in batches of 32; stopped because it reached max_epochs=2" in out
     assert "kept the weights of epoch" in out
     LSTMClassifier(**EAGER, max_epochs=2).fit(X, y)
     assert capsys.readouterr().out == ""  # silent by default

@@ -27,7 +27,7 @@ def test_auto_decay_without_an_epoch_count_follows_the_samples_seen(n_train):
 
 
 @pytest.mark.parametrize("n_train, batch", [
-    (0, 16), (50, 16), (500, 16), (3_000, 16), (4_600, 32), (9_000, 32), (10_000, 64), (18_000, 64),
+    (0, 32), (50, 32), (500, 32), (3_000, 32), (4_600, 32), (9_000, 32), (10_000, 64), (18_000, 64),
     (22_500, 128), (25_000, 128), (1_000_000, 128),
 ])
 def test_auto_batch_size_is_a_power_of_two_near_200_batches_per_epoch(n_train, batch):
