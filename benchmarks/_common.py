@@ -15,7 +15,22 @@ def data_home():
 
 
 def machine():
-    return f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    """The CPU, the date and the library versions a section was measured with."""
+    import datetime
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name):
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return None
+
+    libraries = [(label, installed(dist)) for label, dist in (
+        ("TensorFlow", "tensorflow"), ("TensorFlow", "tensorflow-cpu"), ("Keras", "keras"),
+        ("scikit-learn", "scikit-learn"), ("skrnn", "skrnn"))]
+    shown = ", ".join(f"{label} {v}" for label, v in dict((l, v) for l, v in libraries if v).items())
+    return (f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {shown}; "
+            f"measured {datetime.date.today().isoformat()}")
 
 
 def peak_rss_mib():

@@ -23,6 +23,15 @@ Data:
     python benchmarks/bench_training_budget.py [--sets imdb,sst5] [--sizes 500,2000,5000]
         [--batches 16,32,64,128] [--seeds 0,1] [--epochs 20] [--cell lstm] [--log LOG]
 
+With ``--refit``, it measures instead whether a fit with ``epochs="auto"``
+should end by training a new network on every row for the best epoch count
+(the hold-out rows back in): for each size and seed, the default pipeline's
+dev accuracy, and that of the same network refitted with
+``epochs=best_epoch_`` and no hold-out; the paired differences with their
+95 % t interval, and the fit seconds of both.
+
+    python benchmarks/bench_training_budget.py --refit [--sets imdb] [--sizes 1000,5000] [--seeds 0,1,2]
+
 Each run prints one JSON line (also appended to ``--log``); ``--resume LOG``
 replays runs a log already holds.
 """
@@ -85,6 +94,44 @@ def run(cell, X, y, X_dev, y_dev, text, maxlen, batch, epochs, seed):
                 seconds=round(time.perf_counter() - start, 1))
 
 
+def refit_pair(cell, X, y, X_dev, y_dev, text, maxlen, seed):
+    """Dev accuracy and seconds of the default fit, then of a refit on every row for its best epoch count."""
+    from sklearn.base import clone
+
+    from skrnn import GRUClassifier, LSTMClassifier, SequencePadder, SimpleRNNClassifier, TextVectorizer
+
+    classifier = {"lstm": LSTMClassifier, "gru": GRUClassifier, "simple_rnn": SimpleRNNClassifier}[cell]
+    vectorizer, padder = TextVectorizer(**text), SequencePadder(maxlen=maxlen)
+    ids = padder.fit_transform(vectorizer.fit_transform(X))
+    dev_ids = padder.transform(vectorizer.transform(X_dev))
+    held_out = classifier(random_state=seed)
+    start = time.perf_counter()
+    held_out.fit(ids, y)
+    held_out_seconds = time.perf_counter() - start
+    refit = clone(held_out).set_params(epochs=held_out.best_epoch_)
+    start = time.perf_counter()
+    refit.fit(ids, y)
+    refit_seconds = time.perf_counter() - start
+    return dict(held_out=float(np.mean(held_out.predict(dev_ids) == y_dev)),
+                refit=float(np.mean(refit.predict(dev_ids) == y_dev)), best_epoch=held_out.best_epoch_,
+                held_out_seconds=round(held_out_seconds, 1), refit_seconds=round(refit_seconds, 1))
+
+
+def refit_table(runs):
+    from _common import mean_interval
+
+    lines = ["| set | rows | seeds | hold-out model | refitted on every row | refit - hold-out, points (95 % t) | "
+             "fit s (hold-out, refit) |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for key in sorted({(r["set"], r["n_train"]) for r in runs}):
+        group = [r for r in runs if (r["set"], r["n_train"]) == key]
+        diff, low, high = mean_interval([100 * (r["refit"] - r["held_out"]) for r in group])
+        lines.append(f"| {key[0]} | {key[1]:,} | {len(group)} | {np.mean([r['held_out'] for r in group]):.4f} | "
+                     f"{np.mean([r['refit'] for r in group]):.4f} | {diff:+.2f} ({low:+.2f} to {high:+.2f}) | "
+                     f"{np.mean([r['held_out_seconds'] for r in group]):.0f}, "
+                     f"{np.mean([r['refit_seconds'] for r in group]):.0f} |")
+    return lines
+
+
 def replay(val_loss, dev, patience):
     """(epochs run, best epoch, dev accuracy kept) when stopping with ``patience``."""
     best, best_epoch = np.inf, 0
@@ -125,8 +172,11 @@ def main():
     parser.add_argument("--cell", default="lstm")
     parser.add_argument("--log", default=None, help="append each run's JSON line here")
     parser.add_argument("--resume", default=None, help="a log of this script's JSON lines: runs to take from it")
+    parser.add_argument("--refit", action="store_true", help="measure refitting on every row instead")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
+    if args.refit:
+        return main_refit(args)
     from sklearn.model_selection import train_test_split
 
     done = {}
@@ -170,6 +220,33 @@ def main():
     print("\n".join(lines))
     if not args.no_write:
         write_section(f"training-budget-{args.cell}", "\n".join(lines))
+
+
+def main_refit(args):
+    from sklearn.model_selection import train_test_split
+
+    runs = []
+    for name in args.sets.split(","):
+        X, y, X_dev, y_dev, text, maxlen = load(name, data_home())
+        for n in (int(s) for s in args.sizes.split(",")):
+            for seed in (int(s) for s in args.seeds.split(",")):
+                X_n, _, y_n, _ = train_test_split(X, y, train_size=n, stratify=y, random_state=seed)
+                result = dict(set=name, n_train=n, seed=seed,
+                              **refit_pair(args.cell, X_n, y_n, X_dev, y_dev, text, maxlen, seed))
+                runs.append(result)
+                print(json.dumps(result), flush=True)
+    lines = [
+        f"{machine()}; {args.cell} with every default (epochs='auto' on a 10 % hold-out), then the same network "
+        "refitted on every row for its best epoch count; dev accuracy (never the test split), seeds "
+        f"{args.seeds}.",
+        f"Command: `python benchmarks/bench_training_budget.py --refit --sets {args.sets} --sizes {args.sizes} "
+        f"--seeds {args.seeds} --cell {args.cell}`.",
+        "",
+        *refit_table(runs),
+    ]
+    print("\n".join(lines))
+    if not args.no_write:
+        write_section(f"training-budget-refit-{args.cell}", "\n".join(lines))
 
 
 if __name__ == "__main__":
