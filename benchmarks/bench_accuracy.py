@@ -24,7 +24,8 @@ def _variant(base, clf=(), **config):
     return {**base, **config, "clf": {**base.get("clf", {}), **dict(clf)}}
 
 
-# Pipelines: TextVectorizer(10,000) -> SequencePadder(500) -> the classifier's defaults unless said.
+# Pipelines: TextVectorizer(10,000) -> SequencePadder(500) -> the classifier's defaults unless said,
+# with a fixed budget: 5 epochs (unless said) of batches of 128, patience 2 with early stopping.
 _PIPELINES = {
     "simple_rnn-default": {"cell": "simple_rnn"},
     "lstm-default": {"cell": "lstm"},
@@ -138,7 +139,8 @@ def build(config, epochs):
         members = [(f"m{i}", build(member, epochs)) for i, member in enumerate(config["ensemble"])]
         return VotingClassifier(members, voting="soft")
     cls = {"simple_rnn": SimpleRNNClassifier, "lstm": LSTMClassifier, "gru": GRUClassifier}[config["cell"]]
-    params = {"epochs": epochs, "random_state": 0, **config.get("clf", {})}
+    # A fixed budget: every configuration trains its epochs in batches of 128 on every row.
+    params = {"epochs": epochs, "batch_size": 128, "patience": 2, "random_state": 0, **config.get("clf", {})}
     return make_pipeline(
         TextVectorizer(max_features=config.get("max_features", 10000),
                        ngram_range=tuple(config.get("ngram_range", (1, 1)))),
