@@ -28,7 +28,7 @@ def machine():
     libraries = [(label, installed(dist)) for label, dist in (
         ("TensorFlow", "tensorflow"), ("TensorFlow", "tensorflow-cpu"), ("Keras", "keras"),
         ("scikit-learn", "scikit-learn"), ("skrnn", "skrnn"))]
-    shown = ", ".join(f"{label} {v}" for label, v in dict((l, v) for l, v in libraries if v).items())
+    shown = ", ".join(f"{label} {v}" for label, v in dict((name, v) for name, v in libraries if v).items())
     return (f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {shown}; "
             f"measured {datetime.date.today().isoformat()}")
 

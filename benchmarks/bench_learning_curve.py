@@ -97,7 +97,7 @@ def budget_table(runs, sizes):
             if not group:
                 continue
 
-            def values(key):
+            def values(key, group=group):
                 return "/".join(str(r[key]) for r in group)
 
             lines.append(f"| {n:,} | {v} | {values('maxlen')} | {values('vocabulary')} | {values('batch_size')} | "

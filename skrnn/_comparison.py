@@ -239,7 +239,9 @@ def fit_and_predict(model, split):
     regressor), ``classes``, ``fit_seconds``, ``predict_seconds``,
     ``peak_rss_mib`` (the process's peak resident memory during this fit and
     prediction, TensorFlow and the loaded data included; None where the
-    peak cannot be reset) and the classifier's ``history`` if it has one.
+    peak cannot be reset), the classifier's ``history`` if it has one, and
+    for a recurrent network its ``budget``: the batch size, the epochs run
+    and the epoch whose weights it kept.
     """
     measured = reset_peak_rss()
     start = time.perf_counter()
@@ -263,6 +265,8 @@ def fit_and_predict(model, split):
         "predict_seconds": predict_seconds,
         "peak_rss_mib": peak_rss_mib() if measured else None,
         "history": {k: list(v) for k, v in getattr(final, "history_", {}).items()},
+        "budget": ({"batch_size": int(final.batch_size_), "epochs": int(final.n_epochs_),
+                    "best_epoch": int(final.best_epoch_)} if hasattr(final, "n_epochs_") else None),
     }
 
 

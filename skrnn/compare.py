@@ -285,6 +285,7 @@ class ModelResult:
     vs_baseline: dict | None = None
     history: dict = field(default_factory=dict)
     fold_accuracy: list = field(default_factory=list)
+    training: list = field(default_factory=list)
 
     @property
     def mean_accuracy(self):
@@ -352,6 +353,7 @@ class RatingModelResult:
     trainable_params: int | None
     vs_baseline: dict | None = None
     history: dict = field(default_factory=dict)
+    training: list = field(default_factory=list)
 
 
 @dataclass
@@ -677,7 +679,13 @@ def resolve_sizes(texts, *, max_features=None, maxlen=None):
     given = {"max_features": max_features, "maxlen": maxlen}
     parts = []
     if max_features is None:
-        max_features = len(TextVectorizer(min_df=MIN_DF).fit(texts).vocabulary_)
+        try:
+            max_features = len(TextVectorizer(min_df=MIN_DF).fit(texts).vocabulary_)
+        except ValueError:
+            raise ValueError(
+                f"no word is in at least {MIN_DF} of the {len(texts)} training texts, so the recurrent models "
+                "have no vocabulary to learn; use more texts, or leave the recurrent models out of --models."
+            ) from None
         parts.append(f"vocabulary of {max_features:,} words (every word in at least {MIN_DF} training texts)")
     if maxlen is None:
         analyze = TextVectorizer().build_analyzer()
@@ -794,6 +802,26 @@ def _blend_runs(store, progress, all_runs, splits, best_rnn, baseline, *, epochs
     return blend_name, runs
 
 
+def _training(runs):
+    """Each seed's training budget on the first fold (batch size, epochs run, epoch kept); [] for TF-IDF."""
+    return [seed_runs[0]["budget"] for seed_runs in runs if seed_runs[0].get("budget")]
+
+
+def _training_lines(models):
+    """The report's lines on how long each network trained, seed by seed."""
+    lines = []
+    for m in models:
+        if m.training:
+            def each(key, m=m):
+                return "/".join(str(t[key]) for t in m.training)
+
+            lines.append(f"- {m.name}: batches of {each('batch_size')}; {each('epochs')} epochs run, the weights of "
+                         f"epoch {each('best_epoch')} kept (seed by seed, first fold)")
+    if not lines:
+        return ""
+    return "\n\n## How long each network trained\n\n" + "\n".join(lines)
+
+
 def _comparison_result(all_runs, figures, baseline, splits, settings, described, *, extra_descriptions=None,
                        disagreement=None, explanations=None, warnings=()):
     """The ``ComparisonResult`` of the runs' figures."""
@@ -807,7 +835,7 @@ def _comparison_result(all_runs, figures, baseline, splits, settings, described,
             roc_auc=fig["roc_auc"], per_class=fig["per_class"], fit_seconds=fig["fit_seconds"],
             predict_seconds=fig["predict_seconds"], peak_rss_mib=fig["peak_rss_mib"],
             trainable_params=first.get("trainable_params"), vs_baseline=fig.get("vs_baseline"),
-            history=first.get("history", {}), fold_accuracy=fig["fold_accuracy"],
+            history=first.get("history", {}), fold_accuracy=fig["fold_accuracy"], training=_training(runs),
         ))
     return ComparisonResult(
         settings=settings, versions=_versions(), data=described,
@@ -853,8 +881,11 @@ def _train_runs(registry, target, models, splits, store, progress, *, seeds, epo
             truth, pred = splits[fold].y_test, np.asarray(record["pred"], dtype=object)
             score = (f"RMSE {np.sqrt(np.mean((pred.astype(float) - truth) ** 2)):.4f}" if target == "rating"
                      else f"accuracy {np.mean(pred == truth.astype(object)):.4f}")
+            budget = record.get("budget")
+            trained = (f", {budget['epochs']} epochs (kept {budget['best_epoch']}) in batches of "
+                       f"{budget['batch_size']}" if budget else "")
             progress.line(f"[{i + 1}/{len(jobs)}] {where}: {score}, "
-                          f"fit {record['fit_seconds']:.1f} s, elapsed {_clock(progress.elapsed())}")
+                          f"fit {record['fit_seconds']:.1f} s{trained}, elapsed {_clock(progress.elapsed())}")
         all_runs[name][seed][fold] = record
     return all_runs
 
@@ -871,7 +902,7 @@ def _finish_rating_comparison(all_runs, splits, baselines, settings, described, 
             name=name, description=RATING_MODELS[name].description, kind=RATING_MODELS[name].kind,
             rmse=fig["rmse"], mae=fig["mae"], r2=fig["r2"], sign_accuracy=fig["sign_accuracy"],
             fit_seconds=fig["fit_seconds"], predict_seconds=fig["predict_seconds"],
-            peak_rss_mib=fig["peak_rss_mib"], trainable_params=first.get("trainable_params"),
+            peak_rss_mib=fig["peak_rss_mib"], trainable_params=first.get("trainable_params"), training=_training(runs),
             vs_baseline=fig.get("vs_baseline"), history=first.get("history", {}),
         ))
     comparison = RatingComparisonResult(
@@ -919,7 +950,8 @@ def write_rating_report(comparison, out, all_runs, splits):
             "the RMSE difference with its paired bootstrap 95% interval (test rows resampled) and the paired "
             "t-test of the squared errors, and the sentiment accuracy difference in points with its interval. "
             "Negative RMSE differences are better.\n\n"
-            f"{c.table()}\n\n## In words (5% level)\n\n{verdicts}\n\n## Settings\n\n{settings}\n\n"
+            f"{c.table()}\n\n## In words (5% level)\n\n{verdicts}{_training_lines(c.models)}\n\n"
+            f"## Settings\n\n{settings}\n\n"
             f"## Versions\n\n{versions}\n\n## Plots\n\n{images}\n",
             encoding="utf-8")
 
@@ -1150,5 +1182,6 @@ def _report_markdown(c, plots):
         "the loaded data included.\n\n"
         f"{one_draw}{c.table()}\n\n## In words (5% level)\n\n{verdicts}{agreement}{explained}\n\n## Per class\n\n"
         + "\n\n".join(per_class)
-        + f"\n\n## Settings\n\n{settings}\n\n## Versions\n\n{versions}\n\n## Plots\n\n{images}\n"
+        + f"{_training_lines(c.models)}\n\n## Settings\n\n{settings}\n\n## Versions\n\n{versions}\n\n"
+        f"## Plots\n\n{images}\n"
     )

@@ -6,7 +6,6 @@ import pytest
 from sklearn.pipeline import make_pipeline
 
 import skrnn._training
-
 from skrnn import (
     GRUClassifier,
     LSTMClassifier,
@@ -47,7 +46,7 @@ def test_defaults_are_auto():
     assert params["max_epochs"] == 100 and params["patience"] == 3
 
 
-@pytest.mark.parametrize("patience, max_epochs", [(100, 6), (1, 40)])
+@pytest.mark.parametrize("patience, max_epochs", [pytest.param(100, 6, marks=pytest.mark.slow), (1, 40)])
 def test_auto_epochs_keep_the_best_epochs_weights(patience, max_epochs, monkeypatch):
     # (100, 6): the cap ends the fit; (1, 40): the patience does. Either way the model holds the
     # weights of the epoch with the lowest validation loss, and says which one that was.
@@ -68,6 +67,7 @@ def test_auto_epochs_keep_the_best_epochs_weights(patience, max_epochs, monkeypa
         assert clf.n_epochs_ == max_epochs
 
 
+@pytest.mark.slow
 def test_auto_epochs_hold_out_a_stratified_tenth():
     X, y = token_data(100)
     clf = SimpleRNNClassifier(**EAGER, max_epochs=2, batch_size=10).fit(X, y)
@@ -76,13 +76,14 @@ def test_auto_epochs_hold_out_a_stratified_tenth():
 
 
 def test_an_integer_epochs_is_exact_and_trains_on_every_row():
-    X, y = token_data(100)
-    clf = GRUClassifier(**EAGER, epochs=3, batch_size=10).fit(X, y)
+    X, y = token_data(60)
+    clf = GRUClassifier(**EAGER, epochs=3, batch_size=20).fit(X, y)
     assert clf.n_epochs_ == 3 and clf.best_epoch_ == 3
     assert "val_loss" not in clf.history_ and len(clf.history_["loss"]) == 3
-    assert clf.model_.optimizer.iterations.numpy() == 3 * 10
+    assert clf.model_.optimizer.iterations.numpy() == 3 * 3
 
 
+@pytest.mark.slow
 def test_auto_batch_size_is_resolved_from_the_training_rows():
     X, y = token_data(60)
     clf = LSTMClassifier(**EAGER, epochs=1).fit(X, y)
@@ -100,6 +101,7 @@ def test_partial_fit_trains_one_epoch_and_records_it():
     assert "val_loss" not in clf.history_  # one epoch per call: nothing to stop
 
 
+@pytest.mark.slow
 def test_warm_start_with_auto_epochs_continues_from_the_kept_weights():
     X, y = token_data(120)
     clf = LSTMClassifier(**EAGER, max_epochs=3, patience=5, warm_start=True).fit(X, y)
@@ -111,6 +113,7 @@ def test_warm_start_with_auto_epochs_continues_from_the_kept_weights():
     assert not np.array_equal(spy.weights[0][0], weights[0])  # it trained on from the first fit's best
 
 
+@pytest.mark.slow
 def test_auto_epochs_train_at_least_the_warm_up_steps(monkeypatch):
     monkeypatch.setattr(skrnn._training, "MIN_STOPPING_STEPS", 40)
     # 120 rows: 108 train in batches of 32, 4 steps per epoch; 40 steps are 10 epochs.
@@ -121,6 +124,7 @@ def test_auto_epochs_train_at_least_the_warm_up_steps(monkeypatch):
     assert clf.n_epochs_ == 2  # an integer epochs with early_stopping: the patience alone, as in Keras
 
 
+@pytest.mark.slow
 def test_frozen_embeddings_get_their_patience_after_they_start_training(monkeypatch):
     monkeypatch.setattr(skrnn._training, "MIN_STOPPING_STEPS", 0)
     X, y = token_data(120)
@@ -129,6 +133,7 @@ def test_frozen_embeddings_get_their_patience_after_they_start_training(monkeypa
     assert clf.n_epochs_ == 5  # epochs 1-4 frozen, then one epoch of patience
 
 
+@pytest.mark.slow
 def test_regressor_and_multilabel_stop_on_their_validation_loss():
     X, y = token_data(120)
     reg = LSTMRegressor(**EAGER, max_epochs=4, patience=100).fit(X, y.astype(float))
@@ -138,6 +143,7 @@ def test_regressor_and_multilabel_stop_on_their_validation_loss():
     assert clf.best_epoch_ == expected_best_epoch(clf.history_["val_loss"])
 
 
+@pytest.mark.slow
 def test_verbose_says_why_training_stopped(capsys):
     X, y = token_data(120)
     LSTMClassifier(**EAGER, max_epochs=2, patience=5, verbose=1).fit(X, y)

@@ -423,3 +423,50 @@ def test_the_loaders_notes_are_printed_as_the_data_is_read(tmp_path, capsys):
     described = next(i for i, line in enumerate(err) if "training and" in line)
     assert len(notes) == 1 and notes[0] < described  # before the training starts, not after the run
     assert "left out 1 folder(s) inside the class folders" in err[notes[0]]
+
+
+def test_compare_sizes_the_networks_from_the_training_texts(tmp_path, capsys):
+    data = write_three_classes(tmp_path / "data.csv")
+    out = tmp_path / "report"
+    args = ["compare", "--data", str(data), "--models", "tfidf-unigram,simple_rnn", "--epochs", "2",
+            "--no-ensemble", "--out", str(out)]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    results = json.loads((out / "results.json").read_text())
+    settings = results["settings"]
+    # The training rows' five-token texts: maxlen 5; every word of the corpus is in 2 texts or more.
+    assert settings["maxlen"] == 5 and settings["max_features"] == 8 + 9
+    assert "maxlen 5 (the 95th percentile" in settings["sizes"] and "Recurrent models: vocabulary of 17 words" in err
+    assert results["models"][1]["training"] == [{"batch_size": 32, "epochs": 2, "best_epoch": 2}]
+    report = (out / "report.md").read_text()
+    assert "## How long each network trained\n\n- simple_rnn: batches of 32; 2 epochs run, the weights of epoch 2" in report
+    assert "2 epochs (kept 2) in batches of 32" in err
+
+
+@pytest.mark.parametrize("texts, expected", [
+    (["a b c", "a b", "a"] * 2, (3, 3)),
+    (["w" + " w" * 999, "x y"], (0, 500)),  # the percentile is capped at 500 tokens; no word is in two texts
+])
+def test_resolve_sizes_follows_the_data(texts, expected):
+    from skrnn.compare import resolve_sizes
+
+    if expected[0] == 0:
+        with pytest.raises(ValueError, match=r"no word is in at least 2 of the 2 training texts.*leave the recurrent"):
+            resolve_sizes(texts)
+        assert resolve_sizes(texts, max_features=10)[:2] == (10, 500)
+        return
+    assert resolve_sizes(texts)[:2] == expected
+    assert resolve_sizes(texts, max_features=7, maxlen=2) == (7, 2, "max_features 7 (given); maxlen 2 (given)")
+
+
+def test_resolve_sizes_matches_a_count_vectorizer_and_the_numpy_percentile():
+    import numpy as np
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from skrnn.compare import resolve_sizes
+
+    texts = [" ".join(f"w{j}" for j in range(i % 37)) + " shared" for i in range(200)]
+    max_features, maxlen, _ = resolve_sizes(texts)
+    counts = CountVectorizer(min_df=2, token_pattern=r"(?u)\b\w[\w']*\b").fit(texts)
+    assert max_features == len(counts.vocabulary_)
+    assert maxlen == int(np.ceil(np.percentile([len(t.split()) for t in texts], 95)))

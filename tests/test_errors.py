@@ -184,6 +184,9 @@ CASES = [
      r"'learning_rate_decay'"),
     ("validation-split-too-small", fit_rnn(X_OK, Y_OK, validation_split=0.1), ValueError,
      r"validation_split=0.1 holds out 1 of 4 samples.*class counts: \{0: 2, 1: 2\}"),
+    ("auto-epochs-too-few-rows", lambda: LSTMClassifier(**{**SMALLEST, "epochs": "auto"}).fit(X_OK, Y_OK),
+     ValueError, r"validation_split \(the hold-out of epochs='auto'\)=0.1 holds out 1 of 4 samples.*set epochs to a "
+     r"number \(e.g. epochs=20\) to train that many epochs on every row without a hold-out"),
     ("validation-split-singleton-class", fit_rnn(np.tile(X_OK, (3, 1))[:9], [0, 1] * 4 + [2], validation_split=0.4),
      ValueError, r"class 2 has 1 \(class counts"),
     ("validation-data-and-split", lambda: LSTMClassifier(**SMALLEST, validation_split=0.5).fit(
