@@ -84,3 +84,22 @@ def epoch_clock():
             self.seconds += time.perf_counter() - self.start
 
     return EpochClock()
+
+
+def stratified_sample(X, y, n, seed):
+    """``n`` rows of ``(X, y)`` drawn stratified with ``seed``; every row when ``n`` is not below their count."""
+    from sklearn.model_selection import train_test_split
+
+    if n >= len(X):
+        return X, y
+    X_n, _, y_n, _ = train_test_split(X, y, train_size=n, stratify=y, random_state=seed)
+    return X_n, y_n
+
+
+def read_log(path):
+    """The JSON lines of a benchmark's log (its printed runs); [] when there is none."""
+    import json
+
+    if not path or not Path(path).exists():
+        return []
+    return [json.loads(line) for line in Path(path).read_text().splitlines() if line.startswith("{")]

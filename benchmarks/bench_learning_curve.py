@@ -28,10 +28,9 @@ import argparse
 import json
 import math
 import time
-from pathlib import Path
 
 import numpy as np
-from _common import data_home, machine, mean_interval, write_section
+from _common import data_home, machine, mean_interval, read_log, stratified_sample, write_section
 
 #: The IMDB learning-curve targets of the default LSTM pipeline (3-seed mean, full test set).
 TARGETS = {500: 0.68, 1000: 0.75, 2000: 0.80, 5000: 0.85}
@@ -136,8 +135,6 @@ def main():
     parser.add_argument("--resume", default=None, help="a log of this script's JSON lines: runs to take from it")
     parser.add_argument("--no-write", action="store_true", help="print the tables, do not store them")
     args = parser.parse_args()
-    from sklearn.model_selection import train_test_split
-
     from skrnn.datasets import load_imdb
 
     X, y = load_imdb("train", data_home=data_home(), return_X_y=True, verbose=False)
@@ -146,19 +143,11 @@ def main():
     sizes = [int(s) for s in args.sizes.split(",")]
     seeds = [int(s) for s in args.seeds.split(",")]
     variants = args.variants.split(",")
-    done = {}
-    if args.resume and Path(args.resume).exists():
-        for line in Path(args.resume).read_text().splitlines():
-            if line.startswith("{"):
-                r = json.loads(line)
-                done[r["variant"], r["n_train"], r["seed"]] = r
+    done = {(r["variant"], r["n_train"], r["seed"]): r for r in read_log(args.resume)}
     runs = []
     for n in sizes:
         for seed in seeds:
-            if n < len(X):
-                X_n, _, y_n, _ = train_test_split(X, y, train_size=n, stratify=y, random_state=seed)
-            else:
-                X_n, y_n = X, y
+            X_n, y_n = stratified_sample(X, y, n, seed)
             for variant in variants:
                 if variant == "lstm-5x128" and (n != max(sizes) or seed != seeds[0]):
                     continue

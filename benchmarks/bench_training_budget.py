@@ -32,6 +32,14 @@ dev accuracy, and that of the same network refitted with
 
     python benchmarks/bench_training_budget.py --refit [--sets imdb] [--sizes 1000,5000] [--seeds 0,1,2]
 
+With ``--pooling``, it compares the poolings instead: each cell with every
+default but ``pooling`` (``last``, ``max``, ``mean``), dev accuracy, mean
+over seeds.
+
+    python benchmarks/bench_training_budget.py --pooling [--sets imdb,sst5] [--sizes "imdb=2000;sst5=2000,9000"]
+        [--seeds 0,1]
+        [--cells simple_rnn,lstm,gru]
+
 Each run prints one JSON line (also appended to ``--log``); ``--resume LOG``
 replays runs a log already holds.
 """
@@ -42,7 +50,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _common import data_home, machine, write_section
+from _common import data_home, machine, read_log, stratified_sample, write_section
 
 PATIENCES = (1, 2, 3, 5)
 
@@ -173,28 +181,23 @@ def main():
     parser.add_argument("--log", default=None, help="append each run's JSON line here")
     parser.add_argument("--resume", default=None, help="a log of this script's JSON lines: runs to take from it")
     parser.add_argument("--refit", action="store_true", help="measure refitting on every row instead")
+    parser.add_argument("--pooling", action="store_true", help="compare the poolings instead")
+    parser.add_argument("--cells", default="simple_rnn,lstm,gru", help="the cells --pooling compares")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     if args.refit:
         return main_refit(args)
-    from sklearn.model_selection import train_test_split
+    if args.pooling:
+        return main_pooling(args)
 
-    done = {}
-    if args.resume and Path(args.resume).exists():
-        for line in Path(args.resume).read_text().splitlines():
-            if line.startswith("{"):
-                r = json.loads(line)
-                done[r["set"], r["n_train"], r["batch"], r["seed"], r["cell"], r["epochs"]] = r
+    done = {(r["set"], r["n_train"], r["batch"], r["seed"], r["cell"], r["epochs"]): r for r in read_log(args.resume)}
     runs = []
     sizes = [int(s) for s in args.sizes.split(",")]
     for name in args.sets.split(","):
         X, y, X_dev, y_dev, text, maxlen = load(name, data_home())
         for n in sizes:
             for seed in (int(s) for s in args.seeds.split(",")):
-                if n < len(X):
-                    X_n, _, y_n, _ = train_test_split(X, y, train_size=n, stratify=y, random_state=seed)
-                else:
-                    X_n, y_n = X, y
+                X_n, y_n = stratified_sample(X, y, n, seed)
                 for batch in (int(b) for b in args.batches.split(",")):
                     key = (name, len(X_n), batch, seed, args.cell, args.epochs)
                     if key in done:
@@ -222,15 +225,73 @@ def main():
         write_section(f"training-budget-{args.cell}", "\n".join(lines))
 
 
+def dev_accuracy(cell, X, y, X_dev, y_dev, text, maxlen, seed, **params):
+    """Dev accuracy and fit seconds of a cell's defaults with ``params``."""
+    from skrnn import GRUClassifier, LSTMClassifier, SequencePadder, SimpleRNNClassifier, TextVectorizer
+
+    classifier = {"lstm": LSTMClassifier, "gru": GRUClassifier, "simple_rnn": SimpleRNNClassifier}[cell]
+    vectorizer, padder = TextVectorizer(**text), SequencePadder(maxlen=maxlen)
+    ids = padder.fit_transform(vectorizer.fit_transform(X))
+    start = time.perf_counter()
+    clf = classifier(random_state=seed, **params).fit(ids, y)
+    seconds = time.perf_counter() - start
+    return float(np.mean(clf.predict(padder.transform(vectorizer.transform(X_dev))) == y_dev)), round(seconds, 1)
+
+
+def sizes_of(sizes, name):
+    """The training sizes for set ``name``: ``--sizes 500,2000`` for every set, or ``imdb=2000;sst5=2000,9000``."""
+    if "=" not in sizes:
+        return [int(s) for s in sizes.split(",")]
+    per_set = dict(part.split("=") for part in sizes.split(";"))
+    return [int(s) for s in per_set.get(name, "").split(",") if s]
+
+
+def main_pooling(args):
+
+    runs = []
+    poolings = ("last", "max", "mean")
+    for name in args.sets.split(","):
+        X, y, X_dev, y_dev, text, maxlen = load(name, data_home())
+        for n in sizes_of(args.sizes, name):
+            for seed in (int(s) for s in args.seeds.split(",")):
+                X_n, y_n = stratified_sample(X, y, n, seed)
+                for cell in args.cells.split(","):
+                    for pooling in poolings:
+                        accuracy, seconds = dev_accuracy(cell, X_n, y_n, X_dev, y_dev, text, maxlen, seed,
+                                                         pooling=pooling)
+                        run = dict(set=name, n_train=len(X_n), seed=seed, cell=cell, pooling=pooling,
+                                   accuracy=accuracy, seconds=seconds)
+                        runs.append(run)
+                        print(json.dumps(run), flush=True)
+    lines = [
+        f"{machine()}; each cell with every default but pooling; dev accuracy (never the test split), mean over "
+        f"seeds {args.seeds}, and the mean fit seconds.",
+        f"Command: `python benchmarks/bench_training_budget.py --pooling --sets {args.sets} --sizes {args.sizes} "
+        f"--seeds {args.seeds} --cells {args.cells}`.",
+        "",
+        "| set | rows | cell | " + " | ".join(poolings) + " |",
+        "|---|---:|---|" + "---:|" * len(poolings),
+    ]
+    for key in sorted({(r["set"], r["n_train"], r["cell"]) for r in runs}):
+        cells = []
+        for pooling in poolings:
+            group = [r for r in runs if (r["set"], r["n_train"], r["cell"], r["pooling"]) == (*key, pooling)]
+            cells.append(f"{np.mean([r['accuracy'] for r in group]):.4f} "
+                         f"({np.mean([r['seconds'] for r in group]):.0f} s)")
+        lines.append(f"| {key[0]} | {key[1]:,} | {key[2]} | " + " | ".join(cells) + " |")
+    print("\n".join(lines))
+    if not args.no_write:
+        write_section("training-budget-pooling", "\n".join(lines))
+
+
 def main_refit(args):
-    from sklearn.model_selection import train_test_split
 
     runs = []
     for name in args.sets.split(","):
         X, y, X_dev, y_dev, text, maxlen = load(name, data_home())
         for n in (int(s) for s in args.sizes.split(",")):
             for seed in (int(s) for s in args.seeds.split(",")):
-                X_n, _, y_n, _ = train_test_split(X, y, train_size=n, stratify=y, random_state=seed)
+                X_n, y_n = stratified_sample(X, y, n, seed)
                 result = dict(set=name, n_train=n, seed=seed,
                               **refit_pair(args.cell, X_n, y_n, X_dev, y_dev, text, maxlen, seed))
                 runs.append(result)

@@ -36,7 +36,7 @@ import json
 import time
 
 import numpy as np
-from _common import data_home, machine, mean_interval, write_section
+from _common import data_home, machine, mean_interval, read_log, stratified_sample, write_section
 
 VECTOR_SIZE = 100
 VECTOR_VARIANTS = ("lstm-word2vec", "lstm-word2vec-frozen")
@@ -133,20 +133,11 @@ def main():
     print(f"word2vec: {len(vectors.key_to_index):,} words in {w2v_seconds:.0f} s; {coverage}", flush=True)
     build = pipelines(matrix, vocabulary.vocabulary_)
 
-    done = {}
-    if args.resume:
-        with open(args.resume) as log:
-            for line in log:
-                if line.startswith("{"):
-                    run = json.loads(line)
-                    done[run["variant"], run["n_train"], run["seed"]] = run["accuracy"]
+    done = {(r["variant"], r["n_train"], r["seed"]): r["accuracy"] for r in read_log(args.resume)}
     scores = {(v, n): [] for v in variants for n in sizes}
     for n in sizes:
         for seed in seeds:
-            if n < len(X):
-                X_n, _, y_n, _ = train_test_split(X, y, train_size=n, stratify=y, random_state=seed)
-            else:
-                X_n, y_n = X, y
+            X_n, y_n = stratified_sample(X, y, n, seed)
             for variant in variants:
                 if (variant, n, seed) in done:
                     scores[variant, n].append(done[variant, n, seed])

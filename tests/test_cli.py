@@ -439,7 +439,8 @@ def test_compare_sizes_the_networks_from_the_training_texts(tmp_path, capsys):
     assert "maxlen 5 (the 95th percentile" in settings["sizes"] and "Recurrent models: vocabulary of 17 words" in err
     assert results["models"][1]["training"] == [{"batch_size": 32, "epochs": 2, "best_epoch": 2}]
     report = (out / "report.md").read_text()
-    assert "## How long each network trained\n\n- simple_rnn: batches of 32; 2 epochs run, the weights of epoch 2" in report
+    assert "## How long each network trained\n\n- simple_rnn: batches of 32; 2 epochs run, the weights of epoch 2" \
+        in report
     assert "2 epochs (kept 2) in batches of 32" in err
 
 
