@@ -749,14 +749,8 @@ class RecurrentEstimator:
         if self.learning_rate_decay_ != 1:
             callbacks.append(decay_callback(self.learning_rate_decay_))
         batches = self._batches(*train, self.batch_size_, shuffle)
-        stopper = None
-        if stops_itself or self.early_stopping:
-            frozen = self.trainable_embeddings
-            min_epochs = 0 if isinstance(frozen, (bool, np.bool_)) else max(int(frozen) - initial_epoch, 0)
-            min_epochs += self.patience  # the embedding's schedule first, then the patience
-            if stops_itself:
-                min_epochs = max(min_epochs, auto_min_epochs(len(batches)))
-            stopper = stopping_callback(self.patience, min_epochs=min_epochs)
+        stopper = self._stopper(stops_itself, initial_epoch, len(batches))
+        if stopper is not None:
             callbacks.append(stopper)
         build_training_state(self.model_, batches[0])
         if validation is not None:
@@ -779,6 +773,22 @@ class RecurrentEstimator:
         for key, values in hist.history.items():
             self.history_[key] += [float(v) for v in values]
         self._record_budget(len(hist.history.get("loss", [])), initial_epoch, max_epochs, stopper)
+
+    def _stopper(self, stops_itself, initial_epoch, steps_per_epoch):
+        """The callback that stops on the validation loss and keeps the best epoch; None when nothing stops.
+
+        It may stop once the embedding's frozen epochs and then ``patience``
+        epochs have run, and with ``epochs="auto"`` not before
+        ``auto_min_epochs`` either.
+        """
+        if not (stops_itself or self.early_stopping):
+            return None
+        frozen = self.trainable_embeddings
+        min_epochs = 0 if isinstance(frozen, (bool, np.bool_)) else max(int(frozen) - initial_epoch, 0)
+        min_epochs += self.patience
+        if stops_itself:
+            min_epochs = max(min_epochs, auto_min_epochs(steps_per_epoch))
+        return stopping_callback(self.patience, min_epochs=min_epochs)
 
     def _record_budget(self, epochs_run, initial_epoch, max_epochs, stopper):
         """Set ``n_epochs_`` and ``best_epoch_``; with ``verbose``, say why training stopped."""
