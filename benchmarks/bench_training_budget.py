@@ -152,9 +152,9 @@ def replay(val_loss, dev, patience):
 
 
 def table(runs, epochs):
-    lines = ["| set | rows | batch | steps per epoch | " + " | ".join(f"patience {p}" for p in PATIENCES)
+    lines = ["| set | rows | seeds | batch | steps per epoch | " + " | ".join(f"patience {p}" for p in PATIENCES)
              + f" | best of {epochs} epochs | s per epoch |",
-             "|---|---:|---:|---:|" + "---:|" * (len(PATIENCES) + 2)]
+             "|---|---:|---:|---:|---:|" + "---:|" * (len(PATIENCES) + 2)]
     keys = sorted({(r["set"], r["n_train"], r["batch"]) for r in runs}, key=lambda k: (k[0], k[1], k[2]))
     for key in keys:
         group = [r for r in runs if (r["set"], r["n_train"], r["batch"]) == key]
@@ -165,7 +165,7 @@ def table(runs, epochs):
         oracle = np.mean([max(r["dev"]) for r in group])
         per_epoch = np.mean([r["seconds"] / len(r["dev"]) for r in group])
         steps = int(np.ceil(0.9 * key[1] / key[2]))
-        lines.append(f"| {key[0]} | {key[1]:,} | {key[2]} | {steps} | " + " | ".join(cells)
+        lines.append(f"| {key[0]} | {key[1]:,} | {len(group)} | {key[2]} | {steps} | " + " | ".join(cells)
                      + f" | {oracle:.4f} | {per_epoch:.1f} |")
     return lines
 
@@ -183,6 +183,8 @@ def main():
     parser.add_argument("--refit", action="store_true", help="measure refitting on every row instead")
     parser.add_argument("--pooling", action="store_true", help="compare the poolings instead")
     parser.add_argument("--cells", default="simple_rnn,lstm,gru", help="the cells --pooling compares")
+    parser.add_argument("--logged-only", action="store_true",
+                        help="with --resume: tabulate the runs the log holds, train none")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     if args.refit:
@@ -203,6 +205,8 @@ def main():
                     if key in done:
                         runs.append(done[key])
                         continue
+                    if args.logged_only:
+                        continue
                     result = dict(set=name, n_train=len(X_n), batch=batch, seed=seed, cell=args.cell,
                                   epochs=args.epochs,
                                   **run(args.cell, X_n, y_n, X_dev, y_dev, text, maxlen, batch, args.epochs, seed))
@@ -216,7 +220,8 @@ def main():
         "dev accuracy (never the test split) kept at the best hold-out-loss epoch, mean over seeds, and "
         "the mean epochs run.",
         f"Command: `python benchmarks/bench_training_budget.py --sets {args.sets} --sizes {args.sizes} "
-        f"--batches {args.batches} --seeds {args.seeds} --epochs {args.epochs} --cell {args.cell}`.",
+        f"--batches {args.batches} --seeds {args.seeds} --epochs {args.epochs} --cell {args.cell}`"
+        + (f" (the {len(runs)} runs below of those it trains)." if args.logged_only else "."),
         "",
         *table(runs, args.epochs),
     ]
