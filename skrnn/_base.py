@@ -138,7 +138,7 @@ _PARAMS_DOC = """
         its figures: docs/design.md.)
     epochs : int or "auto", default="auto"
         Passes over the training data. ``"auto"`` trains until the
-        validation loss has not improved (by 1e-4) for ``patience`` epochs,
+        validation loss has not improved (by 1e-3) for ``patience`` epochs,
         but at least 300 gradient steps (a few hundred rows often sit at
         the chance-level loss for a few dozen steps before they start to
         learn) and at most ``max_epochs``, then keeps the weights of the
@@ -173,7 +173,7 @@ _PARAMS_DOC = """
         improved for ``patience`` epochs and keep the best epoch's weights,
         validating as ``epochs="auto"`` does. ``epochs="auto"`` always
         stops this way.
-    patience : int, default=3
+    patience : int, default=2
         Epochs without improvement of the validation loss before training
         stops (with ``trainable_embeddings=n``, counted from epoch ``n``).
 <<TARGET_PARAMETER>>    random_state : int, RandomState or None, default=None
@@ -371,7 +371,7 @@ class RecurrentEstimator:
         predict_batch_size=512,
         validation_split=0.0,
         early_stopping=False,
-        patience=3,
+        patience=2,
         random_state=None,
         verbose=0,
         warm_start=False,

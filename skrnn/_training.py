@@ -60,9 +60,9 @@ AUTO_DECAY_EPOCHS = 5
 #: when ``validation_split`` is 0 (scikit-learn's ``validation_fraction``).
 AUTO_HOLDOUT = 0.1
 #: A validation loss lower than the best by less than this is no
-#: improvement (scikit-learn's ``tol``): a rate decayed to almost nothing
-#: does not keep a fit going on rounding noise.
-STOPPING_MIN_DELTA = 1e-4
+#: improvement: a rate decayed to almost nothing does not keep a fit going
+#: on changes in the fourth decimal.
+STOPPING_MIN_DELTA = 1e-3
 #: ``epochs="auto"`` does not stop before this many gradient steps: a
 #: network on a few hundred rows often sits at the chance-level loss for its
 #: first few dozen steps before it starts to learn, and a patience counted
