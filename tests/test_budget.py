@@ -190,12 +190,14 @@ def _toy(n=900, seed=0):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("multilabel", [False, True])
-def test_the_defaults_learn_a_one_word_rule(multilabel):
-    # A rule any model should learn, from 700 texts, with nothing but the defaults.
+@pytest.mark.parametrize("multilabel, floor", [(False, 0.98), (True, 0.95)])
+def test_the_defaults_learn_a_one_word_rule(multilabel, floor):
+    # A rule any model should learn, from 700 texts, with nothing but the defaults. Next to a random
+    # second label the stopping follows both labels' mean loss, whose best epoch the random label's
+    # overfitting pulls a little early: 0.965 to 0.985 over seeds 0-2 (0.985 to 0.995 alone).
     texts, y = _toy()
     Y = np.c_[y, np.random.RandomState(1).randint(0, 2, len(y))] if multilabel else y
     pipe = make_pipeline(TextVectorizer(), SequencePadder(), LSTMClassifier(random_state=0)).fit(texts[:700], Y[:700])
     predicted = pipe.predict(texts[700:])
     first = predicted[:, 0] if multilabel else predicted
-    assert np.mean(first == y[700:]) >= 0.98
+    assert np.mean(first == y[700:]) >= floor
