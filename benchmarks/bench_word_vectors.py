@@ -55,7 +55,7 @@ def train_word2vec(texts, seed, workers):
     return model.wv
 
 
-def pipelines(matrix, vocabulary):
+def pipelines(matrix, vocabulary, budget):
     from sklearn.pipeline import make_pipeline
 
     from skrnn import LSTMClassifier, SequencePadder, TextVectorizer
@@ -63,12 +63,12 @@ def pipelines(matrix, vocabulary):
 
     def random_init(seed):
         return make_pipeline(TextVectorizer(max_features=10000), SequencePadder(maxlen=500),
-                             LSTMClassifier(random_state=seed))
+                             LSTMClassifier(random_state=seed, **budget))
 
     def word2vec(**params):
         return lambda seed: make_pipeline(
             TextVectorizer(vocabulary=vocabulary), SequencePadder(maxlen=500),
-            LSTMClassifier(embeddings=matrix, random_state=seed, **params),
+            LSTMClassifier(embeddings=matrix, random_state=seed, **budget, **params),
         )
 
     return {
@@ -106,6 +106,8 @@ def main():
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--variants", default="tfidf-bigram,lstm-random,lstm-word2vec,lstm-word2vec-frozen")
     parser.add_argument("--test-size", type=int, default=25000)
+    parser.add_argument("--epochs", default="auto", help="the networks' epochs (default: auto)")
+    parser.add_argument("--batch-size", default="auto", help="their batch size (default: auto)")
     parser.add_argument("--resume", default=None, help="a log of this script's JSON lines: runs to take from it")
     parser.add_argument("--no-write", action="store_true", help="print the table, do not store it")
     args = parser.parse_args()
@@ -131,7 +133,9 @@ def main():
     vocabulary = TextVectorizer(max_features=10000).fit(X)
     matrix, coverage = embedding_matrix(vocabulary, vectors, random_state=0, return_coverage=True)
     print(f"word2vec: {len(vectors.key_to_index):,} words in {w2v_seconds:.0f} s; {coverage}", flush=True)
-    build = pipelines(matrix, vocabulary.vocabulary_)
+    budget = {"epochs": "auto" if args.epochs == "auto" else int(args.epochs),
+              "batch_size": "auto" if args.batch_size == "auto" else int(args.batch_size)}
+    build = pipelines(matrix, vocabulary.vocabulary_, budget)
 
     done = {(r["variant"], r["n_train"], r["seed"]): r["accuracy"] for r in read_log(args.resume)}
     scores = {(v, n): [] for v in variants for n in sizes}
@@ -159,7 +163,8 @@ def main():
         f"trained on the 25,000 training texts without labels in {w2v_seconds:.0f} s; it covers "
         f"{coverage.n_found:,} of the {coverage.n_tokens:,} vocabulary tokens.",
         f"Command: `python benchmarks/bench_word_vectors.py --sizes {args.sizes} --seeds {args.seeds} "
-        f"--variants {args.variants} --test-size {args.test_size}`.",
+        f"--variants {args.variants} --test-size {args.test_size}"
+        + "".join(f" --{k.replace('_', '-')} {v}" for k, v in budget.items() if v != "auto") + "`.",
         "",
         "Test accuracy, mean over seeds ± the half-width of a 95 % normal interval of the mean:",
         "",
