@@ -100,8 +100,8 @@ def order_rule(rng, words):
 @pytest.mark.slow
 def test_attribution_mass_falls_on_the_markers():
     texts, labels = synthetic(800, marker_rule)
-    model = pipeline(LSTMClassifier, texts=texts, labels=labels, maxlen=10, epochs=20, units=16, dropout=0.0,
-                     learning_rate=0.01)
+    model = pipeline(LSTMClassifier, texts=texts, labels=labels, maxlen=10, epochs=20, batch_size=128, units=16,
+                     dropout=0.0, learning_rate=0.01)
     test_texts, test_labels = synthetic(100, marker_rule, seed=1)
     assert model.score(test_texts, test_labels) > 0.95
     mass, on_markers = 0.0, 0.0
