@@ -81,7 +81,8 @@ def accuracy_table(runs, sizes, variants):
                 cells.append("-")
                 continue
             mean, low, high = mean_interval([r["accuracy"] for r in group])
-            spread = f" ± {(high - low) / 2:.4f}" if len(group) > 1 else " (1 seed)"
+            half = (high - low) / 2 if np.isfinite(high - low) else 0.0  # nan when every seed scored the same
+            spread = f" ± {half:.4f}" if len(group) > 1 else " (1 seed)"
             cells.append(f"{mean:.4f}{spread}, {np.mean([r['fit_seconds'] for r in group]):.0f} s")
         lines.append(f"| {n:,} | " + " | ".join(cells) + " |")
     return lines
