@@ -64,7 +64,10 @@ def run(variant, X_train, y_train, X_test, y_test, seed):
                   fit_seconds=round(fit_seconds, 1))
     clf = model[-1]
     if hasattr(clf, "n_epochs_"):
-        rows = len(X_train) - (math.ceil(0.1 * len(X_train)) if isinstance(clf.epochs, str) else 0)
+        from skrnn.compare import RNN_VALIDATION_SPLIT
+
+        held_out = math.ceil(RNN_VALIDATION_SPLIT * len(X_train)) if variant != "lstm-5x128" else 0
+        rows = len(X_train) - held_out
         record.update(epochs=clf.n_epochs_, best_epoch=clf.best_epoch_, batch_size=clf.batch_size_,
                       steps=clf.n_epochs_ * math.ceil(rows / clf.batch_size_), maxlen=int(model[1].maxlen_),
                       vocabulary=int(clf.vocabulary_size_))
