@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from skrnn._cli import main
+from skrnn.compare._cli import main
 from skrnn._progress import Progress
 
 from .helpers import REPO
@@ -256,7 +256,8 @@ def test_rating_figures_are_the_textbook_statistics():
     from scipy.stats import ttest_rel
     from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
 
-    from skrnn._comparison import Split, summarize_ratings
+    from skrnn.compare._data import Split
+    from skrnn.compare._summary import summarize_ratings
 
     rng = np.random.RandomState(0)
     y = rng.choice([1, 2, 3, 4, 7, 8, 9, 10], size=400).astype(float)
@@ -344,7 +345,7 @@ def test_a_tiny_or_one_class_test_set_gets_its_report(tmp_path, test_rows, capsy
 
 @pytest.mark.slow
 def test_a_failing_blend_or_plot_leaves_a_warning_not_a_lost_report(tmp_path, monkeypatch, capsys):
-    import skrnn._comparison
+    import skrnn.compare._blend
     import skrnn._plots
 
     def fail(*args, **kwargs):
@@ -353,7 +354,7 @@ def test_a_failing_blend_or_plot_leaves_a_warning_not_a_lost_report(tmp_path, mo
     def no_roc(*args, **kwargs):
         raise RuntimeError("no backend")
 
-    monkeypatch.setattr(skrnn._comparison, "blend", fail)
+    monkeypatch.setattr(skrnn.compare._blend, "blend", fail)
     monkeypatch.setattr(skrnn._plots, "plot_roc", no_roc)
     code, out = _compare(tmp_path)
     assert code == 0, capsys.readouterr().err

@@ -53,7 +53,7 @@ def _models(text):
 
 
 def build_parser():
-    from .compare import DEFAULT_MODELS, DEFAULT_RATING_MODELS, MODELS, RATING_MODELS
+    from . import DEFAULT_MODELS, DEFAULT_RATING_MODELS, MODELS, RATING_MODELS
 
     parser = _Parser(prog="skrnn", description="skrnn: recurrent-network text classifiers for scikit-learn.")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -106,7 +106,7 @@ def build_parser():
 
 
 #: The folder of skrnn's modules: warnings raised there are notes for the user.
-_PACKAGE = str(Path(__file__).resolve().parent)
+_PACKAGE = str(Path(__file__).resolve().parent.parent)
 
 #: TensorFlow's start-up notices, printed before its log settings apply.
 _STARTUP_NOTICES = re.compile(
@@ -169,7 +169,7 @@ def main(argv=None):
         parser.print_help()
         return 2
     if args.models is not None:
-        from .compare import check_model_names
+        from . import check_model_names
 
         try:
             check_model_names(args.models, args.target)
@@ -185,8 +185,8 @@ def main(argv=None):
 
     import warnings
 
-    from ._progress import Progress
-    from .compare import MODELS, RATING_MODELS, run_comparison
+    from .._progress import Progress
+    from . import MODELS, RATING_MODELS, run_comparison
 
     progress = Progress(quiet=args.quiet)
     registry = RATING_MODELS if args.target == "rating" else MODELS

@@ -1,0 +1,240 @@
+"""Runs of a comparison: one (model, seed, fold) fit and prediction, its costs, and the store that keeps it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ._registry import make_model
+
+__all__ = ["fingerprint", "RunStore", "reset_peak_rss", "peak_rss_mib", "fit_and_predict", "timed",
+           "timed_fit_predict", "train_runs", "clock"]
+
+
+def fingerprint(splits, settings):
+    """A hash of the data (every text and label of every split) and the settings."""
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode())
+    for split in splits:
+        for texts, labels in ((split.X_train, split.y_train), (split.X_test, split.y_test)):
+            digest.update("\x00".join(texts).encode("utf-8", "surrogatepass"))
+            digest.update(json.dumps(np.asarray(labels).tolist()).encode())
+    return digest.hexdigest()[:16]
+
+
+class RunStore:
+    """Finished runs, one JSON file each, under ``<out>/.runs/<fingerprint>/``.
+
+    A file is written to a temporary name and renamed, so an interrupted
+    write never leaves a half file; a run with another fingerprint (other
+    data or settings) is never read.
+    """
+
+    def __init__(self, out, key, resume=True):
+        self.folder = Path(out) / ".runs" / key
+        self.resume = resume
+
+    def _path(self, name):
+        return self.folder / f"{name}.json"
+
+    def get(self, name):
+        path = self._path(name)
+        if not self.resume or not path.is_file():
+            return None
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    def get_model(self, name):
+        """The fitted pipeline stored with run ``name``, or None."""
+        import joblib
+
+        path = self.folder / f"{name}.joblib"
+        if not self.resume or not path.is_file():
+            return None
+        return joblib.load(path)
+
+    def put_model(self, name, model):
+        """Keep a fitted pipeline with run ``name`` (for the report's explanations)."""
+        import joblib
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{name}.joblib"
+        partial = path.with_suffix(".joblib-partial")
+        joblib.dump(model, partial)
+        os.replace(partial, path)
+
+    def put(self, name, record):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self._path(name)
+        partial = path.with_suffix(".partial")
+        partial.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(partial, path)
+
+
+def reset_peak_rss():
+    """Reset the process's peak resident memory (Linux: ``/proc/self/clear_refs``).
+
+    Returns False where that is impossible, and the peak then counts from
+    the process's start.
+    """
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def peak_rss_mib():
+    """The process's peak resident memory (since the last reset), in MiB.
+
+    Reads VmHWM from /proc/self/status where there is one: Linux carries
+    ``ru_maxrss`` over from the parent into a child started with fork +
+    exec, so a fresh subprocess would report its parent's peak.
+    """
+    import resource
+
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def fit_and_predict(model, split):
+    """Fit on the split's training rows, predict its test rows; with the costs.
+
+    Returns a JSON-ready record: ``pred`` (labels, or a regressor's
+    numbers), ``proba`` (per class, in ``classes``' order; not for a
+    regressor), ``classes``, ``fit_seconds``, ``predict_seconds``,
+    ``peak_rss_mib`` (the process's peak resident memory during this fit and
+    prediction, TensorFlow and the loaded data included; None where the
+    peak cannot be reset), the classifier's ``history`` if it has one, and
+    for a recurrent network its ``budget``: the batch size, the epochs run
+    and the epoch whose weights it kept.
+    """
+    measured = reset_peak_rss()
+    start = time.perf_counter()
+    model.fit(split.X_train, split.y_train)
+    fit_seconds = time.perf_counter() - start
+    from sklearn.base import is_regressor
+
+    start = time.perf_counter()
+    if is_regressor(model):
+        figures = {"pred": np.round(np.asarray(model.predict(split.X_test), dtype=float), 6).tolist()}
+    else:
+        proba = model.predict_proba(split.X_test)
+        classes = model.classes_
+        figures = {"pred": classes[np.argmax(proba, axis=1)].tolist(), "proba": np.round(proba, 6).tolist(),
+                   "classes": classes.tolist()}
+    predict_seconds = time.perf_counter() - start
+    final = model[-1] if hasattr(model, "steps") else model
+    return {
+        **figures,
+        "fit_seconds": fit_seconds,
+        "predict_seconds": predict_seconds,
+        "peak_rss_mib": peak_rss_mib() if measured else None,
+        "history": {k: list(v) for k, v in getattr(final, "history_", {}).items()},
+        "budget": ({"batch_size": int(final.batch_size_), "epochs": int(final.n_epochs_),
+                    "best_epoch": int(final.best_epoch_)} if hasattr(final, "n_epochs_") else None),
+    }
+
+
+
+def timed(fn):
+    """Call ``fn()``; return its result and the seconds it took (``time.perf_counter``)."""
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
+
+
+
+def timed_fit_predict(model, X_train, y_train, X_test):
+    """Fit, then ``predict_proba`` of the positive class; with both durations.
+
+    Returns
+    -------
+    proba : ndarray of shape (n_test,)
+    fit_seconds, predict_seconds : float
+    """
+    _, fit_seconds = timed(lambda: model.fit(X_train, y_train))
+    proba, predict_seconds = timed(lambda: model.predict_proba(X_test)[:, 1])
+    return proba, fit_seconds, predict_seconds
+
+
+def trainable_params(pipeline):
+    final = pipeline[-1]
+    if hasattr(final, "count_params"):
+        return final.count_params()
+    return int(final.coef_.size + np.size(final.intercept_))
+
+
+def train_runs(registry, target, models, splits, store, progress, *, seeds, epochs, max_features, maxlen,
+                random_state):
+    """Train (or take from ``store``) every (model, seed, fold) run; ``{name: [[record per fold] per seed]}``."""
+    n_seeds = {name: seeds if registry[name].kind == "rnn" else 1 for name in models}
+    jobs = [(name, seed, fold) for name in models for seed in range(n_seeds[name]) for fold in range(len(splits))]
+    all_runs = {name: [[None] * len(splits) for _ in range(n_seeds[name])] for name in models}
+    spent = []
+    for i, (name, seed, fold) in enumerate(jobs):
+        run_name = f"{name}-seed{seed}-fold{fold}"
+        record = store.get(run_name)
+        where = f"{name}, seed {random_state + seed}, fold {fold + 1}/{len(splits)}"
+        if record is not None:
+            progress.line(f"[{i + 1}/{len(jobs)}] {where}: stored, skipped")
+        else:
+            left = eta(spent, jobs[i:])
+            progress.line(f"[{i + 1}/{len(jobs)}] {where}: fitting ({registry[name].description})"
+                          + (f"; ETA {clock(left)}" if left is not None else ""))
+            rnn = registry[name].kind == "rnn"
+            callbacks = [progress.keras_callback(name, epochs)] if rnn else None
+            pipeline = make_model(name, target, epochs=epochs, max_features=max_features, maxlen=maxlen,
+                                  random_state=random_state + seed, callbacks=callbacks)
+            start = time.perf_counter()
+            record = fit_and_predict(pipeline, splits[fold])
+            record["trainable_params"] = trainable_params(pipeline)
+            spent.append((name, time.perf_counter() - start))
+            if seed == 0 and fold == 0 and target == "label":  # kept for the report's explanations
+                if rnn:
+                    pipeline[-1].set_params(callbacks=None)  # the progress callback is not part of the model
+                store.put_model(run_name, pipeline)
+            store.put(run_name, record)
+            truth, pred = splits[fold].y_test, np.asarray(record["pred"], dtype=object)
+            score = (f"RMSE {np.sqrt(np.mean((pred.astype(float) - truth) ** 2)):.4f}" if target == "rating"
+                     else f"accuracy {np.mean(pred == truth.astype(object)):.4f}")
+            budget = record.get("budget")
+            trained = (f", {budget['epochs']} epochs (kept {budget['best_epoch']}) in batches of "
+                       f"{budget['batch_size']}" if budget else "")
+            progress.line(f"[{i + 1}/{len(jobs)}] {where}: {score}, "
+                          f"fit {record['fit_seconds']:.1f} s{trained}, elapsed {clock(progress.elapsed())}")
+        all_runs[name][seed][fold] = record
+    return all_runs
+
+
+
+def eta(spent, remaining):
+    """Seconds left: each remaining run at its model's mean so far (else the mean of all runs so far)."""
+    if not spent:
+        return None
+    overall = np.mean([s for _, s in spent])
+    by_model = {}
+    for name, seconds in spent:
+        by_model.setdefault(name, []).append(seconds)
+    return float(sum(np.mean(by_model.get(name, [overall])) for name, _, _ in remaining))
+
+
+#: Test rows whose explanations are averaged into the report's top tokens, and misclassified rows explained.
+EXPLAINED_ROWS, MISCLASSIFIED_SHOWN = 300, 3
+
+
+def clock(seconds):
+    seconds = int(seconds)
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else \
+        f"{seconds // 60}:{seconds % 60:02d}"
+
