@@ -64,9 +64,9 @@ def run(variant, X_train, y_train, X_test, y_test, seed):
                   fit_seconds=round(fit_seconds, 1))
     clf = model[-1]
     if hasattr(clf, "n_epochs_"):
-        from skrnn.compare import RNN_VALIDATION_SPLIT
+        from skrnn.compare import VALIDATION_FRACTION
 
-        held_out = math.ceil(RNN_VALIDATION_SPLIT * len(X_train)) if variant != "lstm-5x128" else 0
+        held_out = math.ceil(VALIDATION_FRACTION * len(X_train)) if variant != "lstm-5x128" else 0
         rows = len(X_train) - held_out
         record.update(epochs=clf.n_epochs_, best_epoch=clf.best_epoch_, batch_size=clf.batch_size_,
                       steps=clf.n_epochs_ * math.ceil(rows / clf.batch_size_), maxlen=int(model[1].maxlen_),

@@ -42,8 +42,9 @@ def plot_comparison(models, path):
     """Test accuracy and fit time of each model, side by side."""
     plt = pyplot()
     names = [m.name for m in models]
-    accuracy = [float(np.mean(m.accuracy)) for m in models]
-    spread = [float(np.std(m.accuracy, ddof=1)) if len(m.accuracy) > 1 else 0.0 for m in models]
+    scores = [m.scores["accuracy"] for m in models]
+    accuracy = [float(np.mean(s)) for s in scores]
+    spread = [float(np.std(s, ddof=1)) if len(s) > 1 else 0.0 for s in scores]
     fig, (ax_acc, ax_time) = plt.subplots(1, 2, figsize=(11, 4))
     errors = spread if any(spread) else None  # seeds' spread, when there are several
     bars = ax_acc.barh(names, accuracy, xerr=errors, color="tab:blue", capsize=3)
@@ -121,3 +122,23 @@ def plot_ratings(y_true, predictions, path):
     fig.savefig(path, dpi=100)
     plt.close(fig)
 
+
+
+def plot_predictions(y_true, predictions, path):
+    """Predicted against true value, one panel per model, with the diagonal of perfect predictions."""
+    plt = pyplot()
+
+    y_true = np.asarray(y_true, dtype=float)
+    fig, axes = plt.subplots(1, len(predictions), figsize=(4.5 * len(predictions), 4.5), squeeze=False)
+    low, high = float(y_true.min()), float(y_true.max())
+    for ax, (name, pred) in zip(axes[0], predictions.items()):
+        ax.scatter(y_true, np.asarray(pred, dtype=float), s=6, alpha=0.4)
+        ax.plot([low, high], [low, high], color="crimson", linewidth=1.5, label="perfect")
+        ax.set_xlabel("true value")
+        ax.set_ylabel("predicted value")
+        ax.set_title(name)
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)

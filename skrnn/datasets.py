@@ -450,7 +450,8 @@ TEXT_FILE_TYPES = {
 }
 
 
-def load_text_dataset(path, *, text_column="text", label_column="label", encoding="utf-8", min_classes=2):
+def load_text_dataset(path, *, text_column="text", label_column="label", encoding="utf-8", min_classes=2,
+                      delimiter=None, numeric=False):
     r"""Load labelled texts from a CSV, TSV, JSON Lines or Parquet file, or a folder per class.
 
     Parameters
@@ -470,6 +471,14 @@ def load_text_dataset(path, *, text_column="text", label_column="label", encodin
     min_classes : int, default=2
         Fewer distinct labels than this is an error (a training set needs
         two); pass 1 for a test set.
+    delimiter : str or None, default=None
+        The field separator of a CSV file; ``None`` sniffs it from the
+        file's start (``csv.Sniffer``, among ``,``, ``;``, tab and ``|``),
+        falling back to a comma. A TSV file is always tab-separated.
+    numeric : bool, default=False
+        Read the label column as numbers (a regression target): every label
+        must be a number, and ``target`` is float; ``min_classes`` does not
+        apply.
 
     Returns
     -------
@@ -507,9 +516,13 @@ def load_text_dataset(path, *, text_column="text", label_column="label", encodin
     if path.is_dir():
         texts, labels, columns, files = _read_class_folders(path, encoding)
     else:
-        frame = _read_table(path, encoding)
+        if numeric and path.is_dir():
+            raise ValueError(f"{path} is a folder of classes; a numeric target needs a file with a number column.")
+        frame = _read_table(path, encoding, delimiter)
         text_column, label_column = _pick_columns(frame, text_column, label_column, path)
-        texts, labels = frame[text_column], _integer_labels(_missing_labels(frame[label_column]))
+        labels = _missing_labels(frame[label_column])
+        texts, labels = frame[text_column], (_numeric_labels(labels, label_column, path) if numeric
+                                             else _integer_labels(labels))
         columns = (text_column, label_column)
     missing = np.flatnonzero(labels.isna().to_numpy())
     if missing.size:
@@ -526,6 +539,13 @@ def load_text_dataset(path, *, text_column="text", label_column="label", encodin
             "them in."
         )
     target = labels.to_numpy()
+    if numeric:
+        return Bunch(
+            data=[str(t) for t in texts], target=target.astype(float), target_names=None, text_column=columns[0],
+            label_column=columns[1], source=str(path),
+            DESCR=f"{len(target):,} texts from {path}, each with a number ({columns[1]!r}, {target.min():g} to "
+                  f"{target.max():g}).",
+        )
     _check_one_kind_of_label(target, path)
     names = np.unique(target)
     _warn_near_duplicates(names, path)
@@ -605,7 +625,44 @@ def _first(rows, k=5):
     return ", ".join(map(str, rows[:k])) + (", ..." if len(rows) > k else "")
 
 
-def _read_table(path, encoding):
+def _numeric_labels(labels, column, path):
+    """A label column as numbers; a ``ValueError`` naming the first rows that are not numbers."""
+    import pandas as pd
+
+    numbers = pd.to_numeric(labels, errors="coerce")
+    bad = [i for i, (v, n) in enumerate(zip(labels.tolist(), numbers.tolist())) if pd.notna(v) and pd.isna(n)]
+    if bad:
+        raise ValueError(
+            f"{path}: {len(bad)} value(s) of {column!r} are not numbers (rows {_first(bad)}, counting the first data "
+            f"row as 0, e.g. {labels.iloc[bad[0]]!r}); a numeric target needs a number in every row."
+        )
+    return numbers
+
+
+#: The separators a CSV file's delimiter is sniffed among.
+CSV_DELIMITERS = ",;\t|"
+
+
+def _sniff_delimiter(text):
+    """The CSV delimiter of ``text``: the one separator its header row holds, else ``csv.Sniffer``'s guess.
+
+    The header decides first, since column names seldom hold a separator
+    while texts often do; a header with several of them (or none) leaves it
+    to ``csv.Sniffer`` over the first lines, and a comma when that cannot tell.
+    """
+    import csv
+
+    lines = text.splitlines()
+    found = [d for d in CSV_DELIMITERS if d in (lines[0] if lines else "")]
+    if len(found) == 1:
+        return found[0]
+    try:
+        return csv.Sniffer().sniff("\n".join(lines[:50]), delimiters=CSV_DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
+
+def _read_table(path, encoding, delimiter=None):
     import pandas as pd
 
     kind = TEXT_FILE_TYPES.get(path.suffix.lower())
@@ -629,14 +686,15 @@ def _read_table(path, encoding):
     if kind == "jsonl":
         return _read_json_lines(path, text)
     # Labels keep their text unless every one is an integer; texts stay str.
+    sep = "\t" if kind == "tsv" else delimiter or _sniff_delimiter(text)
     try:
-        frame = pd.read_csv(path, sep="\t" if kind == "tsv" else ",", encoding=encoding, keep_default_na=False,
-                            na_values=[""], dtype=str)
+        frame = pd.read_csv(path, sep=sep, encoding=encoding, keep_default_na=False, na_values=[""], dtype=str)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         reason = " ".join(str(exc).split()).removeprefix("Error tokenizing data. C error: ")
         raise ValueError(
             f"{path} is not a well-formed {kind.upper()} file: {reason}; every row needs the header's fields"
-            + (" (a tab inside a text splits it)." if kind == "tsv" else " (quote a text that holds a comma).")
+            + (" (a tab inside a text splits it)." if kind == "tsv" else
+               f" (read with the delimiter {sep!r}; quote a text that holds it, or pass --delimiter).")
         ) from None
     if kind == "tsv":
         _check_no_rows_merged(frame, path)

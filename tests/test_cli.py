@@ -8,8 +8,8 @@ import sys
 import numpy as np
 import pytest
 
-from skrnn.compare._cli import main
 from skrnn._progress import Progress
+from skrnn.compare._cli import main
 
 from .helpers import REPO
 
@@ -36,8 +36,11 @@ def test_compare_writes_the_report(imdb_home, tmp_path):
     assert results["n_train"] == results["n_test"] == 300 and results["classes"] == [0, 1]
     rnn = results["models"][1]
     assert rnn["name"] == "simple_rnn" and len(rnn["history"]["val_loss"]) == 2
-    assert 0.6 <= results["models"][0]["accuracy"][0] <= 1  # TF-IDF learns something from 300 reviews
-    assert rnn["trainable_params"] > 0 and rnn["fit_seconds"] > 0 and len(rnn["roc_auc"]) == 1
+    assert 0.6 <= results["models"][0]["scores"]["accuracy"][0] <= 1  # TF-IDF learns something from 300 reviews
+    assert rnn["trainable_params"] > 0 and rnn["fit_seconds"] > 0 and len(rnn["scores"]["roc_auc"]) == 1
+    # the same rows for every model: 10% of the 300 training rows held out for validation, stratified
+    assert results["rows"] == {"fit": 270, "validation": 30, "test": 300, "folds": 1}
+    assert "every model trained on the same 270 rows; 30 more were held out" in (out / "report.md").read_text()
     assert rnn["vs_baseline"]["low"] <= rnn["vs_baseline"]["difference"] <= rnn["vs_baseline"]["high"]
     report = (out / "report.md").read_text()
     assert "| model | accuracy | macro-F1 | ROC AUC |" in report and "![comparison.png]" in report
@@ -70,8 +73,9 @@ def test_bigram_model_widens_vocabulary_and_length():
         (["compare", "--sample", "many"], "expected a positive integer"),
         (["compare", "--bogus"], "unrecognized arguments"),
         (["compare", "--target", "rating", "--models", "tfidf-bigram,lstm"],
-         "unknown model(s) tfidf-bigram for --target rating; choose from tfidf-ridge-unigram, tfidf-ridge"),
-        (["compare", "--target", "stars"], "invalid choice: 'stars'"),
+         "unknown model(s) tfidf-bigram for a numeric target; choose from tfidf-ridge-unigram, tfidf-ridge"),
+        (["compare", "--target", "stars"], "IMDB has no column 'stars': on IMDB, --target is label"),
+        (["compare", "--delimiter", ";;"], "expected one character such as ';'"),
     ],
 )
 def test_bad_options_give_one_line_and_status_2(args, message, capsys):
@@ -166,10 +170,12 @@ def test_compare_on_your_own_three_class_data(tmp_path, extra, capsys):
     names = [m["name"] for m in results["models"]]
     assert names == ["tfidf-unigram", "simple_rnn", "blend(simple_rnn+tfidf-unigram)"]
     rnn = results["models"][1]
-    assert len(rnn["accuracy"]) == (2 if "--seeds" in extra else 1)
-    assert set(rnn["per_class"]) == {"mid", "neg", "pos"} and rnn["roc_auc"] is None
+    assert len(rnn["scores"]["accuracy"]) == (2 if "--seeds" in extra else 1)
+    assert set(rnn["per_class"]) == {"mid", "neg", "pos"} and "roc_auc" not in rnn["scores"]
+    blend = results["models"][2]  # the blend has a run for every seed of the network
+    assert len(blend["scores"]["accuracy"]) == len(rnn["scores"]["accuracy"])
     if "--cv" in extra:
-        assert len(rnn["fold_accuracy"]) == 3 and "t_test_p" in rnn["vs_baseline"] and "t-test p" in printed
+        assert len(rnn["fold_scores"]) == 3 and "t_test_p" in rnn["vs_baseline"] and "t-test p" in printed
         assert results["n_test"] == 90  # every row is tested once
     assert "not distinguishable" in printed or "significantly" in printed
     assert (out / "confusion_simple_rnn.png").exists() and not (out / "roc.png").exists()
@@ -217,7 +223,7 @@ def bad_file(tmp_path, name, content):
                                                 enumerate([0, 1, '"unknown"']))), [],
      "the labels mix numbers (0, 1) and text ('unknown')"),
     (lambda p: bad_file(p, "d.csv", "text,label\n" + "".join(f"t{i},{'xyz'[i % 3]}\n" for i in range(12))),
-     ["--test-size", "0.3"], "the recurrent models hold out 10% of the 8 training rows for validation (1 rows)"),
+     ["--test-size", "0.3"], "every model gives up 10% of the 8 training rows for validation (1 rows)"),
     (lambda p: bad_file(p, "d.csv", ""), [], "is empty: it needs a header row and at least one data row"),
     (lambda p: bad_file(p, "d.csv", "text,label\na,x\nb,y,z\n"), [],
      "is not a well-formed CSV file: Expected 2 fields in line 3, saw 3"),
@@ -246,10 +252,61 @@ def test_bad_data_gives_one_line_and_status_2(tmp_path, make, extra, message, ca
     assert not (tmp_path / "r" / "report.md").exists()
 
 
-def test_rating_target_needs_imdb(tmp_path, capsys):
+def test_rating_on_your_own_data_is_a_column_to_predict(tmp_path, capsys):
     data = write_three_classes(tmp_path / "data.csv")
     assert main(["compare", "--data", str(data), "--target", "rating", "--out", str(tmp_path / "r")]) == 2
-    assert "--target rating reads IMDB's star ratings" in capsys.readouterr().err
+    assert "data.csv has no column 'rating'; its columns are ['text', 'label']" in capsys.readouterr().err
+
+
+def write_scores(path, n=120, sep=","):
+    """Texts whose score is the number of 'good' words minus the number of 'bad' ones."""
+    import random
+
+    rng = random.Random(0)
+    rows = []
+    for _ in range(n):
+        good, bad = rng.randint(0, 3), rng.randint(0, 3)
+        words = ["good"] * good + ["bad"] * bad + rng.sample("the a film story actor plot".split(), 3)
+        rng.shuffle(words)
+        rows.append((" ".join(words), good - bad))
+    path.write_text(f"text{sep}score\n" + "".join(f"{t}{sep}{y}\n" for t, y in rows), encoding="utf-8")
+    return path
+
+
+def test_a_numeric_column_of_your_own_is_compared_by_rmse(tmp_path, capsys):
+    data = write_scores(tmp_path / "scores.csv", sep=";")  # the delimiter is sniffed from the header
+    out = tmp_path / "r"
+    assert main(["compare", "--data", str(data), "--target", "score", "--models", "tfidf-ridge-unigram,tfidf-ridge",
+                 "--out", str(out), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    results = json.loads((out / "results.json").read_text())
+    assert results["task"] == "regression" and results["classes"] == [] and results["midpoint"] is None
+    assert results["rows"] == {"fit": 86, "validation": 10, "test": 24, "folds": 1}
+    first, second = results["models"]
+    assert 0 < first["scores"]["rmse"][0] < 1.5 and first["scores"]["r2"][0] > 0.5  # a linear rule ridge learns
+    assert "sign_accuracy" not in first["scores"] and "| model | RMSE | MAE | R² | RMSE vs" in printed
+    report = (out / "report.md").read_text()
+    assert report.startswith("# skrnn compare: a numeric target") and "predicting 'score', a number from" in report
+    assert (out / "predictions.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_numeric_target_that_is_not_a_number_is_one_line(tmp_path, capsys):
+    data = bad_file(tmp_path, "d.csv", "text,score\na,1\nb,high\nc,2.5\n")
+    assert main(["compare", "--data", data, "--target", "score", "--models", "tfidf-ridge", "--out",
+                 str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err.strip()
+    message = "1 value(s) of 'score' are not numbers (rows 1, counting the first data row as 0, e.g. 'high')"
+    assert message in err and len(err.splitlines()) == 1
+    assert message in (REPO / "docs" / "errors.md").read_text()
+
+
+@pytest.mark.parametrize("sep, option", [(";", []), ("|", []), (";", ["--delimiter", ";"]),
+                                         ("\t", ["--delimiter", "tab"])])
+def test_the_delimiter_is_sniffed_or_given(tmp_path, sep, option):
+    data = write_three_classes(tmp_path / "data.csv", sep=sep)
+    assert main(["compare", "--data", str(data), "--models", "tfidf-unigram", *option, "--out", str(tmp_path / "r"),
+                 "--quiet"]) == 0
+    assert json.loads((tmp_path / "r" / "results.json").read_text())["classes"] == ["mid", "neg", "pos"]
 
 
 def test_rating_figures_are_the_textbook_statistics():
@@ -257,7 +314,8 @@ def test_rating_figures_are_the_textbook_statistics():
     from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
 
     from skrnn.compare._data import Split
-    from skrnn.compare._summary import summarize_ratings
+    from skrnn.compare._runs import Run
+    from skrnn.compare._tasks import Regression
 
     rng = np.random.RandomState(0)
     y = rng.choice([1, 2, 3, 4, 7, 8, 9, 10], size=400).astype(float)
@@ -265,18 +323,18 @@ def test_rating_figures_are_the_textbook_statistics():
     seeds = [y + rng.normal(0, 1.5, 400) for _ in range(3)]
 
     def runs(*preds):
-        return [[{"pred": p.tolist(), "fit_seconds": 1.0, "predict_seconds": 0.5, "peak_rss_mib": None}]
-                for p in preds]
+        return [[Run(pred=p.tolist(), fit_seconds=1.0, predict_seconds=0.5)] for p in preds]
 
-    figures, baseline = summarize_ratings({"ridge": runs(ridge), "rnn": runs(*seeds)},
-                                          [Split([], y, [], y)], ["ridge"])
-    assert baseline == "ridge" and "vs_baseline" not in figures["ridge"]
-    rnn = figures["rnn"]
+    task, splits = Regression(midpoint=5.5), [Split([], y, [], y)]
+    all_runs = {"ridge": runs(ridge), "rnn": runs(*seeds)}
+    figures = {name: task.figures(r, splits) for name, r in all_runs.items()}
+    assert task.best(["ridge"], figures) == "ridge"
+    rnn = figures["rnn"]["scores"]
     np.testing.assert_allclose(rnn["rmse"], [np.sqrt(mean_squared_error(y, p)) for p in seeds])
     np.testing.assert_allclose(rnn["mae"], [mean_absolute_error(y, p) for p in seeds])
     np.testing.assert_allclose(rnn["r2"], [r2_score(y, p) for p in seeds])
     np.testing.assert_allclose(rnn["sign_accuracy"], [np.mean((p > 5.5) == (y > 5.5)) for p in seeds])
-    vs = rnn["vs_baseline"]
+    vs = task.versus("rnn", "ridge", all_runs, splits, figures)
     squared = np.mean([(p - y) ** 2 for p in seeds], axis=0)
     assert vs["rmse_difference"] == pytest.approx(np.sqrt(squared.mean()) - np.sqrt(((ridge - y) ** 2).mean()))
     assert vs["low"] < vs["rmse_difference"] < vs["high"] < 0  # clearly better: sd 1.5 against 2.0
@@ -292,7 +350,7 @@ def test_rating_comparison_on_an_imdb_sample(imdb_home, tmp_path):
                             models=["tfidf-ridge", "simple_rnn"], out=tmp_path / "r", progress=Progress(quiet=True))
     assert [m.name for m in result.models] == ["tfidf-ridge", "simple_rnn"] and result.baseline == "tfidf-ridge"
     ridge, rnn = result.models
-    assert ridge.rmse[0] < 3.5 and 0.0 < ridge.r2[0] < 1.0  # ratings of 1-10 with a standard deviation near 3.5
+    assert ridge.scores["rmse"][0] < 3.5 and 0.0 < ridge.scores["r2"][0] < 1.0  # ratings 1-10, sd near 3.5
     assert rnn.vs_baseline["low"] <= rnn.vs_baseline["rmse_difference"] <= rnn.vs_baseline["high"]
     assert "| model | RMSE | MAE | R² | sentiment accuracy |" in result.table()
     names = sorted(p.name for p in (tmp_path / "r").iterdir())
@@ -322,7 +380,7 @@ def test_a_network_right_on_every_test_row_still_gets_its_report(tmp_path, capsy
     code, out = _compare(tmp_path, "--no-ensemble", rnn="simple_rnn")
     assert code == 0, capsys.readouterr().err
     results = json.loads((out / "results.json").read_text())
-    assert [m["accuracy"] for m in results["models"]] == [[1.0], [1.0]]
+    assert [m["scores"]["accuracy"] for m in results["models"]] == [[1.0], [1.0]]
     assert results["explanations"]["misclassified"] == [] and results["warnings"] == []
     report = (out / "report.md").read_text()
     assert "| simple_rnn | 1.0000" in report and "Misclassified test rows, explained" not in report
@@ -345,8 +403,8 @@ def test_a_tiny_or_one_class_test_set_gets_its_report(tmp_path, test_rows, capsy
 
 @pytest.mark.slow
 def test_a_failing_blend_or_plot_leaves_a_warning_not_a_lost_report(tmp_path, monkeypatch, capsys):
-    import skrnn.compare._blend
     import skrnn._plots
+    import skrnn.compare._blend
 
     def fail(*args, **kwargs):
         raise ValueError("the blended models' classes differ from the hold-out's")
@@ -405,8 +463,8 @@ def test_a_blend_the_data_cannot_hold_is_left_out_before_training(tmp_path, caps
     results = json.loads((out / "results.json").read_text())
     assert [m["name"] for m in results["models"]] == ["tfidf-unigram", "lstm"]
     assert results["warnings"] == [
-        "The blend is left out: it learns its weights on 20% of the training rows, stratified, and class 'mid' has 3 "
-        "training row(s), fewer than the 5 it needs there."]
+        "The blend is left out: it learns its weights on the validation rows, and class 'mid' has 0 of them, fewer "
+        "than the 2 it needs there."]
 
 
 def test_the_loaders_notes_are_printed_as_the_data_is_read(tmp_path, capsys):

@@ -2,18 +2,20 @@
 
 :func:`run_comparison` is the library form; ``skrnn compare`` is the
 command line around it. It compares classifiers on labels (:data:`MODELS`),
-or, with ``target="rating"``, regressors on IMDB's star ratings against
-TF-IDF + Ridge (:data:`RATING_MODELS`).
+or regressors on a numeric target (:data:`RATING_MODELS`): IMDB's star
+ratings, or a number column of the user's own file, against TF-IDF + Ridge.
+Every model trains on the same rows (:data:`VALIDATION_FRACTION`).
 
 One module per concern:
 
 - ``_registry``: the models by name, and the recurrent networks' sizes;
-- ``_data``: the data and its splits;
-- ``_runs``: one (model, seed, fold) run, its costs, and the store that
-  lets a rerun resume;
+- ``_data``: the data, its target and its rows (training, validation, test);
+- ``_runs``: one (model, seed, fold) run as a typed record, its costs, and
+  the store that lets a rerun resume;
+- ``_tasks``: classification and regression, each a small object with its
+  metrics, baseline, statistics, table, wording and plots;
+- ``_results``: the result dataclasses, and the summary of the runs;
 - ``_blend``: the blend of the best recurrent and TF-IDF pipelines;
-- ``_summary``: each model's figures and its comparison with the baseline;
-- ``_results``: the result dataclasses and the results table;
 - ``_explain``: what the best network reads;
 - ``_report``: results.json, report.md and the plots;
 - ``_run``: :func:`run_comparison`, which ties them together;
@@ -31,14 +33,14 @@ from ._registry import (
     MIN_DF,
     MODELS,
     RATING_MODELS,
-    RNN_VALIDATION_SPLIT,
+    VALIDATION_FRACTION,
     ModelSpec,
     check_model_names,
     make_model,
     resolve_sizes,
 )
-from ._report import write_rating_report, write_report
-from ._results import ComparisonResult, ModelResult, RatingComparisonResult, RatingModelResult
+from ._report import write_report
+from ._results import ComparisonResult, ModelResult
 from ._run import run_comparison
 from ._runs import peak_rss_mib, reset_peak_rss, timed, timed_fit_predict
 
@@ -47,13 +49,19 @@ __all__ = [
     "DEFAULT_MODELS",
     "RATING_MODELS",
     "DEFAULT_RATING_MODELS",
+    "BIGRAM_VOCABULARY_FACTOR",
+    "MIN_DF",
+    "MAXLEN_PERCENTILE",
+    "MAXLEN_CAP",
+    "VALIDATION_FRACTION",
     "ModelSpec",
+    "ModelResult",
     "ComparisonResult",
-    "RatingComparisonResult",
     "check_model_names",
     "make_model",
     "run_comparison",
     "resolve_sizes",
+    "write_report",
     "timed",
     "timed_fit_predict",
     "plot_history",

@@ -47,6 +47,13 @@ def _folds(text):
     return value
 
 
+def _delimiter(text):
+    text = {"\\t": "\t", "tab": "\t"}.get(text, text)
+    if len(text) != 1:
+        raise argparse.ArgumentTypeError(f"expected one character such as ';' or '\\t', got {text!r}")
+    return text
+
+
 def _models(text):
     # Checked against the registry of --target once every option is read.
     return [n.strip() for n in text.split(",") if n.strip()]
@@ -77,17 +84,23 @@ def build_parser():
     cmp.add_argument("--text-column", default="text", help="the text column of a file (default: text)")
     cmp.add_argument("--label-column", default="label", help="the label column of a file (default: label)")
     cmp.add_argument("--encoding", default="utf-8", help="the encoding of your data (default: utf-8)")
+    cmp.add_argument("--delimiter", type=_delimiter, default=None,
+                     help="the field separator of a CSV file, e.g. ';' (default: sniffed from the file)")
     cmp.add_argument("--no-resume", action="store_true",
                      help="redo every run, even those stored in --out from an earlier run of the same comparison")
     cmp.add_argument("--no-ensemble", action="store_true",
                      help="leave out the blend of the best RNN and the best TF-IDF baseline")
-    cmp.add_argument("--target", choices=("label", "rating"), default="label",
-                     help="label: classify the labels; rating: predict IMDB's star ratings (1-4, 7-10) with "
-                     "recurrent regressors against TF-IDF + Ridge, scored by RMSE, MAE, R² and the sentiment "
-                     "accuracy of the rating's side of 5.5 (default: label)")
+    cmp.add_argument("--target", default="label",
+                     help="label: classify the label column; rating (on IMDB): predict the star ratings (1-4, "
+                     "7-10) with recurrent regressors against TF-IDF + Ridge, scored by RMSE, MAE, R² and the "
+                     "sentiment accuracy of the rating's side of 5.5; any other name: a number column of your file "
+                     "to predict the same way (default: label)")
+    cmp.add_argument("--task", choices=("classification", "regression"), default=None,
+                     help="override what --target implies: regression predicts --label-column as a number; "
+                     "classification classifies the --target column")
     cmp.add_argument("--models", type=_models, default=None,
                      help=f"comma-separated, from: {', '.join(MODELS)} (default: {','.join(DEFAULT_MODELS)}); "
-                     f"with --target rating, from: {', '.join(RATING_MODELS)} (default: "
+                     f"for a numeric target, from: {', '.join(RATING_MODELS)} (default: "
                      f"{','.join(DEFAULT_RATING_MODELS)})")
     cmp.add_argument("--epochs", type=_positive_or_auto, default="auto",
                      help="RNN training epochs, or auto: until the validation loss stops improving, keeping the "
@@ -168,13 +181,6 @@ def main(argv=None):
     if args.command != "compare":
         parser.print_help()
         return 2
-    if args.models is not None:
-        from . import check_model_names
-
-        try:
-            check_model_names(args.models, args.target)
-        except ValueError as exc:
-            parser.exit(2, f"{parser.prog} compare: error: argument --models: {exc} (see --help)\n")
     for option, path in (("--data", args.data), ("--test", args.test)):
         if path is not None and not path.exists():
             return _fail(f"{option} {path} does not exist; pass an IMDB folder or archive, a data file or a folder")
@@ -182,14 +188,27 @@ def main(argv=None):
             return _fail(f"{option} {path} is not readable")
     if args.out.exists() and not args.out.is_dir():
         return _fail(f"--out {args.out} exists and is not a folder")
+    from ._data import resolve_target
+    from ._registry import check_model_names
+
+    try:
+        goal = resolve_target(args.data, args.target, args.task, args.label_column)
+    except ValueError as exc:
+        return _fail(str(exc))
+    if args.models is not None:
+        try:
+            check_model_names(args.models, goal.task)
+        except ValueError as exc:
+            parser.exit(2, f"{parser.prog} compare: error: argument --models: {exc} (see --help)\n")
 
     import warnings
 
     from .._progress import Progress
-    from . import MODELS, RATING_MODELS, run_comparison
+    from . import run_comparison
+    from ._registry import registry_for
 
     progress = Progress(quiet=args.quiet)
-    registry = RATING_MODELS if args.target == "rating" else MODELS
+    registry = registry_for(goal.task)
     if args.models is None or any(registry[m].kind == "rnn" for m in args.models):
         _import_tensorflow_quietly()  # only the recurrent models load TensorFlow
     try:
@@ -198,8 +217,8 @@ def main(argv=None):
             warnings.showwarning = _notes_to(progress)
             result = run_comparison(
                 data=args.data, test=args.test, test_size=args.test_size, cv=args.cv, seeds=args.seeds,
-                models=args.models, target=args.target, epochs=args.epochs, max_features=args.max_features,
-                maxlen=args.maxlen,
+                models=args.models, target=args.target, task=args.task, epochs=args.epochs,
+                max_features=args.max_features, maxlen=args.maxlen, delimiter=args.delimiter,
                 sample=args.sample, out=args.out, random_state=args.random_state, text_column=args.text_column,
                 label_column=args.label_column, encoding=args.encoding, resume=not args.no_resume,
                 ensemble=not args.no_ensemble, progress=progress,

@@ -12,7 +12,7 @@ __all__ = ["explain_best", "EXPLAINED_ROWS", "MISCLASSIFIED_SHOWN"]
 EXPLAINED_ROWS, MISCLASSIFIED_SHOWN = 300, 3
 
 
-def explain_best(store, rnn, baseline, split, rnn_record):
+def explain_best(store, rnn, baseline, split, rnn_run):
     """The best RNN's top tokens next to the baseline's top coefficients, and a few of its mistakes explained."""
     from ..inspection import top_tokens
 
@@ -33,7 +33,7 @@ def explain_best(store, rnn, baseline, split, rnn_record):
         tfidf_top[label] = [(str(names[i]), float(weights[i])) for i in order]
     from ..inspection import explain
 
-    pred = np.asarray(rnn_record["pred"], dtype=object)
+    pred = np.asarray(rnn_run.pred, dtype=object)
     wrong = np.flatnonzero(pred != np.asarray(split.y_test, dtype=object))[:MISCLASSIFIED_SHOWN]
     explained = explain(rnn_model, [split.X_test[i] for i in wrong]) if len(wrong) else []
     return {

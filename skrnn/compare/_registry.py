@@ -45,10 +45,10 @@ class ModelSpec:
     build: Callable = field(repr=False)
 
 
-#: The share of the training rows the recurrent models hold out for validation (early stopping, curves).
-RNN_VALIDATION_SPLIT = 0.1
-#: The share of the training rows the blend learns its weights on, and the fewest rows of a class it needs.
-BLEND_HOLDOUT, BLEND_MIN_CLASS_ROWS = 0.2, 5
+#: The share of each split's training rows carved out as validation rows, by one seeded rule (stratified for
+#: classes) and the same rows for every model: the networks stop on them and the blend learns its weights on
+#: them; every model trains on the rest.
+VALIDATION_FRACTION = 0.1
 
 
 def _tfidf(ngram_range, C):
@@ -88,7 +88,7 @@ RIDGE_FOLDS = 5
 
 def _rnn(estimator, *, bidirectional=False, bigrams=False):
     def build(*, epochs="auto", max_features=None, maxlen=MAXLEN_CAP, random_state=0, callbacks=None,
-              validation_split=RNN_VALIDATION_SPLIT):
+              validation_split=0.0):
         from sklearn.pipeline import make_pipeline
 
         import skrnn
@@ -138,7 +138,8 @@ MODELS = {
 }
 DEFAULT_MODELS = ("tfidf-unigram", "tfidf-bigram", "simple_rnn", "lstm", "lstm-bigrams")
 
-#: Every model ``skrnn compare --target rating`` can train, by name: regressors of the star rating.
+#: Every model ``skrnn compare`` can train on a numeric target (IMDB's star ratings, ``--target rating``, or a
+#: column of the user's own), by name: regressors.
 RATING_MODELS = {
     "tfidf-ridge-unigram": ModelSpec(
         "TF-IDF (unigrams, min_df=2, sublinear tf) + RidgeCV (alpha by 5-fold CV)", "tfidf", _ridge((1, 1))),
@@ -148,14 +149,15 @@ RATING_MODELS = {
 }
 DEFAULT_RATING_MODELS = ("tfidf-ridge", "lstm", "lstm-bigrams")
 
-#: The registry and default models of each ``target``.
-REGISTRIES = {"label": (MODELS, DEFAULT_MODELS), "rating": (RATING_MODELS, DEFAULT_RATING_MODELS)}
+#: The registry and default models of each task (``"label"`` and ``"rating"`` name them too).
+REGISTRIES = {"classification": (MODELS, DEFAULT_MODELS), "regression": (RATING_MODELS, DEFAULT_RATING_MODELS)}
+REGISTRIES.update(label=REGISTRIES["classification"], rating=REGISTRIES["regression"])
 
 
 def registry_for(target):
-    """The registry of ``target``: :data:`MODELS` or :data:`RATING_MODELS`."""
+    """The registry of ``target``: :data:`MODELS` (classification) or :data:`RATING_MODELS` (regression)."""
     if target not in REGISTRIES:
-        raise ValueError(f"target must be 'label' or 'rating', got {target!r}.")
+        raise ValueError(f"target must be 'classification' or 'regression', got {target!r}.")
     return REGISTRIES[target][0]
 
 
@@ -172,8 +174,10 @@ def check_model_names(names, target="label"):
     ----------
     names : iterable of str
         Model names, each a key of :data:`MODELS` (or of
-        :data:`RATING_MODELS` with ``target="rating"``).
-    target : {"label", "rating"}, default="label"
+        :data:`RATING_MODELS` for a numeric target).
+    target : {"label", "rating", "classification", "regression"}, default="label"
+        The task: ``"label"`` is ``"classification"``, ``"rating"`` is
+        ``"regression"``.
 
     Returns
     -------
@@ -190,7 +194,7 @@ def check_model_names(names, target="label"):
     if unknown or not names:
         raise ValueError(
             f"unknown model(s) {', '.join(unknown) or '(none)'}"
-            + (f" for --target {target}" if target != "label" else "")
+            + (" for a numeric target" if registry is RATING_MODELS else "")
             + f"; choose from {', '.join(registry)}"
         )
     return names
@@ -203,8 +207,8 @@ def make_model(name, target="label", **settings):
     ----------
     name : str
         A key of :data:`MODELS` (or of :data:`RATING_MODELS`).
-    target : {"label", "rating"}, default="label"
-        Which registry ``name`` is from.
+    target : {"label", "rating", "classification", "regression"}, default="label"
+        Which registry ``name`` is from (as in :func:`check_model_names`).
     **settings
         ``epochs``, ``max_features``, ``maxlen``, ``random_state``,
         ``callbacks``, ``validation_split`` (recurrent models only).

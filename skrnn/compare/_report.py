@@ -12,8 +12,9 @@ from pathlib import Path
 import numpy as np
 
 from .._plots import plot_history
+from ._tasks import task_for
 
-__all__ = ["write_report", "write_rating_report"]
+__all__ = ["write_report", "write_all_at_once"]
 
 
 def training_lines(models):
@@ -29,50 +30,6 @@ def training_lines(models):
     if not lines:
         return ""
     return "\n\n## How long each network trained\n\n" + "\n".join(lines)
-
-
-def write_rating_report(comparison, out, all_runs, splits):
-    """Write results.json, report.md and the plots of a rating comparison into ``out``, all at once."""
-    from .._plots import plot_ratings
-    from ._summary import RATING_MIDPOINT
-
-    def write(staging):
-        (staging / "results.json").write_text(
-            json.dumps(asdict(comparison), indent=2, default=json_default), encoding="utf-8")
-        plots, warnings = [], []
-        for m in comparison.models:
-            if m.history:
-                draw_one(staging, f"curves_{m.name}.png", lambda path, m=m: plot_history(m.history, path, title=m.name),
-                      plots, warnings)
-        best_rnn = min((m for m in comparison.models if m.kind == "rnn"), key=lambda m: np.mean(m.rmse), default=None)
-        shown = [m.name for m in (find_model(comparison, comparison.baseline), best_rnn) if m is not None]
-        y = np.concatenate([np.asarray(s.y_test, dtype=float) for s in splits])
-        draw_one(staging, "ratings.png", lambda path: plot_ratings(
-            y, {name: np.concatenate([np.asarray(r["pred"], dtype=float) for r in all_runs[name][0]])
-                for name in shown}, path), plots, warnings)
-        c = comparison
-        seeds = c.settings.get("seeds", 1)
-        settings = "\n".join(f"- {k}: {v}" for k, v in c.settings.items())
-        versions = ", ".join(f"{k} {v}" for k, v in c.versions.items())
-        images = "\n\n".join(f"![{p}]({p})" for p in plots)
-        verdicts = "\n".join(f"- {v}" for v in c.verdicts())
-        (staging / "report.md").write_text(
-            "# skrnn compare: star ratings\n\n"
-            + "".join(f"> **Warning:** {w}\n\n" for w in warnings)
-            + f"{c.data}.\n\n"
-            f"RMSE, MAE and R² of the predicted ratings, and the sentiment accuracy of their side of "
-            f"{RATING_MIDPOINT} (ratings 1-4 are negative reviews, 7-10 positive): mean ± standard deviation over "
-            f"{seeds} seed(s) for the recurrent models (TF-IDF + Ridge is deterministic). Against {c.baseline}, the "
-            "TF-IDF baseline of lowest RMSE, on the same test rows (the seeds' squared errors averaged per row): "
-            "the RMSE difference with its paired bootstrap 95% interval (test rows resampled) and the paired "
-            "t-test of the squared errors, and the sentiment accuracy difference in points with its interval. "
-            "Negative RMSE differences are better.\n\n"
-            f"{c.table()}\n\n## In words (5% level)\n\n{verdicts}{training_lines(c.models)}\n\n"
-            f"## Settings\n\n{settings}\n\n"
-            f"## Versions\n\n{versions}\n\n## Plots\n\n{images}\n",
-            encoding="utf-8")
-
-    write_all_at_once(out, write)
 
 
 def write_all_at_once(out, write):
@@ -100,60 +57,42 @@ def write_report(comparison, out, all_runs=None, splits=None, *, plots=True):
     and results.json never depend on one. ``plots=False`` writes the table
     and results.json alone.
     """
+    task = task_for(comparison.task, midpoint=comparison.midpoint)
+
     def write(staging):
         warnings = list(comparison.warnings)
-        drawn = draw_plots(comparison, staging, all_runs, splits, warnings) if plots else []
+        drawn = []
+        if plots:
+            def draw(name, fn):
+                draw_one(staging, name, fn, drawn, warnings)
+
+            for m in comparison.models:
+                if m.history:
+                    draw(f"curves_{m.name}.png", lambda path, m=m: plot_history(m.history, path, title=m.name))
+            task.plots(comparison, all_runs, splits, draw)
+            explanations_page(comparison, draw)
+            if "explanations.html" in drawn:
+                drawn.remove("explanations.html")  # a page, not an image
         shown = comparison if warnings == comparison.warnings else replace(comparison, warnings=warnings)
-        data = asdict(shown)
-        (staging / "results.json").write_text(json.dumps(data, indent=2, default=json_default), encoding="utf-8")
+        (staging / "results.json").write_text(json.dumps(asdict(shown), indent=2, default=json_default),
+                                              encoding="utf-8")
         (staging / "report.md").write_text(report_markdown(shown, drawn), encoding="utf-8")
 
     write_all_at_once(out, write)
 
 
-def draw_plots(comparison, staging, all_runs, splits, warnings):
-    """Draw the report's plots and page of explanations into ``staging``; the names of those drawn.
+def explanations_page(comparison, draw):
+    """explanations.html: the misclassified test rows, each token coloured by its push."""
+    if not (comparison.explanations and comparison.explanations["misclassified"]):
+        return
+    from ..inspection import explanations_to_html
 
-    Each one that fails adds a line to ``warnings`` and is left out.
-    """
-    from .._plots import plot_comparison, plot_confusion, plot_history, plot_roc
+    def page(path):
+        body = "\n".join(m["html"] for m in comparison.explanations["misclassified"])
+        path.write_text(explanations_to_html([], title="skrnn compare: misclassified test rows").replace(
+            "<body>\n\n</body>", f"<body>\n{body}\n</body>"), encoding="utf-8")
 
-    drawn = []
-
-    def draw(name, fn):
-        draw_one(staging, name, fn, drawn, warnings)
-
-    for m in comparison.models:
-        if m.history:
-            draw(f"curves_{m.name}.png", lambda path, m=m: plot_history(m.history, path, title=m.name))
-    draw("comparison.png", lambda path: plot_comparison(comparison.models, path))
-    if all_runs is not None:
-        y = np.concatenate([np.asarray(s.y_test) for s in splits])
-        best_rnn = max((m for m in comparison.models if m.kind == "rnn"), key=lambda m: m.mean_accuracy,
-                       default=None)
-        shown = [m for m in (best_rnn, find_model(comparison, comparison.baseline)) if m is not None]
-        for m in shown:
-            def confusion(path, m=m):
-                pred = np.concatenate([np.asarray(r["pred"], dtype=y.dtype) for r in all_runs[m.name][0]])
-                plot_confusion(y, pred, comparison.classes, path, title=m.name)
-
-            draw(f"confusion_{m.name}.png", confusion)
-        if len(comparison.classes) == 2:
-            curves = {m.name: np.concatenate([np.asarray(r["proba"])[:, 1] for r in all_runs[m.name][0]])
-                      for m in shown}
-            draw("roc.png", lambda path: plot_roc(y == comparison.classes[1], curves, path))
-    if comparison.explanations and comparison.explanations["misclassified"]:
-        from ..inspection import explanations_to_html
-
-        def page(path):
-            body = "\n".join(m["html"] for m in comparison.explanations["misclassified"])
-            path.write_text(explanations_to_html([], title="skrnn compare: misclassified test rows").replace(
-                "<body>\n\n</body>", f"<body>\n{body}\n</body>"), encoding="utf-8")
-
-        draw("explanations.html", page)
-        if "explanations.html" in drawn:
-            drawn.remove("explanations.html")  # a page, not an image
-    return drawn
+    draw("explanations.html", page)
 
 
 def draw_one(staging, name, fn, drawn, warnings):
@@ -163,10 +102,6 @@ def draw_one(staging, name, fn, drawn, warnings):
         drawn.append(name)
     except Exception as exc:  # noqa: BLE001 - a plot is optional: reported, not raised
         warnings.append(f"The plot {name} failed and is left out ({type(exc).__name__}: {exc}).")
-
-
-def find_model(comparison, name):
-    return next((m for m in comparison.models if m.name == name), None)
 
 
 def json_default(value):
@@ -220,24 +155,30 @@ def report_markdown(c, plots):
                "(coloured in explanations.html):\n\n" + "\n".join(mistakes) if mistakes else "")
         )
     seeds = c.settings.get("seeds", 1)
+    networks = any(m.kind == "rnn" for m in c.models)
     one_draw = (
-        "One seed per network is one draw: a network's accuracy moves by several points from seed to seed at a few "
-        "epochs, which the intervals below do not include. Rerun with --seeds 3 or more before trusting a verdict "
-        "about a network.\n\n" if seeds == 1 else ""
+        "One seed per network is one draw: a network's score moves from seed to seed, which the intervals below "
+        "do not include. Rerun with --seeds 3 or more before trusting a verdict about a network.\n\n"
+        if seeds == 1 and networks else ""
     )
     warned = "".join(f"> **Warning:** {w}\n\n" for w in c.warnings)
+    task = task_for(c.task, midpoint=c.midpoint)
+    by_class = ("\n\n## Per class\n\n" + "\n\n".join(per_class)) if c.task == "classification" else ""
     return (
-        "# skrnn compare\n\n"
-        f"{warned}{c.data}.\n\n"
-        f"Accuracy and macro-F1: mean ± standard deviation over {seeds} seed(s) for the recurrent models "
-        f"(TF-IDF is deterministic). Against {c.baseline}, the strongest TF-IDF baseline, on the same test "
-        "rows: the accuracy difference in points with its paired bootstrap 95% interval (test rows resampled, "
-        "seeds averaged per row), McNemar's exact p-value (median over seeds)"
-        + (", and the corrected resampled t-test over the folds (Nadeau and Bengio)" if c.settings.get("cv") else "")
-        + ". Peak MiB: the process's peak resident memory during the model's fit and prediction, TensorFlow and "
-        "the loaded data included.\n\n"
-        f"{one_draw}{c.table()}\n\n## In words (5% level)\n\n{verdicts}{agreement}{explained}\n\n## Per class\n\n"
-        + "\n\n".join(per_class)
-        + f"{training_lines(c.models)}\n\n## Settings\n\n{settings}\n\n## Versions\n\n{versions}\n\n"
+        f"{task.title(c)}\n\n"
+        f"{warned}{c.data}.\n\n{rows_line(c.rows)}\n\n{task.explained_columns(c)}\n\n"
+        f"{one_draw}{c.table()}\n\n## In words (5% level)\n\n{verdicts}{agreement}{explained}{by_class}"
+        f"{training_lines(c.models)}\n\n## Settings\n\n{settings}\n\n## Versions\n\n{versions}\n\n"
         f"## Plots\n\n{images}\n"
+    )
+
+
+def rows_line(rows):
+    """What every model trained, validated and was tested on, in one sentence."""
+    folds = f" (per fold, {rows['folds']} folds)" if rows.get("folds", 1) > 1 else ""
+    return (
+        f"Rows{folds}: every model trained on the same {rows['fit']:,} rows; {rows['validation']:,} more were held "
+        f"out of the training rows for validation (the same rows for every model: the networks stop on them, the "
+        f"blend learns its weights on them, the TF-IDF baselines do not use them); {rows['test']:,} test rows "
+        "scored them all."
     )

@@ -1,4 +1,4 @@
-"""``run_comparison``: every model trained, measured against the baseline, and reported."""
+"""``run_comparison``: every model trained on the same rows, measured against the baseline, and reported."""
 
 from __future__ import annotations
 
@@ -11,21 +11,13 @@ import numpy as np
 
 from .._compat.validation import Interval, StrOptions, validate_params
 from ._blend import blend_runs, disagreement
-from ._data import blend_too_small, check_holdouts, load_splits
+from ._data import blend_too_small, carve_validation, load_splits, resolve_target
 from ._explain import explain_best
-from ._registry import (
-    BLEND_HOLDOUT,
-    MODELS,
-    RATING_MODELS,
-    check_model_names,
-    default_models,
-    registry_for,
-    resolve_sizes,
-)
-from ._report import write_rating_report, write_report
-from ._results import RatingComparisonResult, RatingModelResult, comparison_result, training, versions
+from ._registry import VALIDATION_FRACTION, check_model_names, resolve_sizes
+from ._report import write_report
+from ._results import ComparisonResult, summarize, versions
 from ._runs import RunStore, fingerprint, train_runs
-from ._summary import summarize, summarize_ratings
+from ._tasks import RATING_MIDPOINT, task_for
 
 __all__ = ["run_comparison"]
 
@@ -41,7 +33,8 @@ _COUNT = Interval(numbers.Integral, 1, None, closed="left")
         "cv": [None, Interval(numbers.Integral, 2, None, closed="left")],
         "seeds": [_COUNT],
         "models": [None, list, tuple],
-        "target": [StrOptions({"label", "rating"})],
+        "target": [str],
+        "task": [None, StrOptions({"classification", "regression"})],
         "epochs": [StrOptions({"auto"}), _COUNT],
         "max_features": [None, _COUNT],
         "maxlen": [None, _COUNT],
@@ -51,6 +44,7 @@ _COUNT = Interval(numbers.Integral, 1, None, closed="left")
         "text_column": [str],
         "label_column": [str],
         "encoding": [str],
+        "delimiter": [None, str],
         "resume": ["boolean"],
         "ensemble": ["boolean"],
     },
@@ -65,6 +59,7 @@ def run_comparison(
     seeds=1,
     models=None,
     target="label",
+    task=None,
     epochs="auto",
     max_features=None,
     maxlen=None,
@@ -74,11 +69,17 @@ def run_comparison(
     text_column="text",
     label_column="label",
     encoding="utf-8",
+    delimiter=None,
     resume=True,
     ensemble=True,
     progress=None,
 ):
-    """Train every model on the training rows, evaluate on the test rows, write a report.
+    """Train every model on the same training rows, evaluate on the test rows, write a report.
+
+    Each split's training rows lose ``VALIDATION_FRACTION`` of their rows
+    (stratified for classes, seeded with ``random_state``) to validation:
+    every model trains on the rest, the networks stop on the validation rows
+    and the blend learns its weights there. The report states the rows.
 
     Parameters
     ----------
@@ -91,22 +92,30 @@ def run_comparison(
     test : str or path-like, default=None
         A separate test set for your own data, in the same forms.
     test_size : float, default=0.2
-        Without ``test`` or ``cv``: a stratified hold-out of your data.
+        Without ``test`` or ``cv``: a hold-out of your data (stratified for
+        classes).
     cv : int, default=None
-        Stratified K-fold cross-validation of your data instead.
+        K-fold cross-validation of your data instead (stratified for
+        classes).
     seeds : int, default=1
         Train each recurrent model this many times (``random_state``,
         ``random_state + 1``, ...); the report gives mean ± standard
         deviation.
     models : sequence of str, default=None
-        Names from :data:`MODELS` (:data:`RATING_MODELS` with
-        ``target="rating"``); at least one TF-IDF baseline. ``None`` is
+        Names from :data:`MODELS` (:data:`RATING_MODELS` for a numeric
+        target); at least one TF-IDF baseline. ``None`` is
         :data:`DEFAULT_MODELS` (:data:`DEFAULT_RATING_MODELS`).
-    target : {"label", "rating"}, default="label"
-        Classify the labels, or, on IMDB, predict each review's star rating
-        (1-4 and 7-10) with regressors against TF-IDF + Ridge: RMSE, MAE,
-        R² and the accuracy of the rating's side of 5.5 as sentiment, with
-        the same seeds and uncertainty (:class:`RatingComparisonResult`).
+    target : str, default="label"
+        What to predict. ``"label"``: classify ``label_column``.
+        ``"rating"`` on IMDB: each review's star rating (1-4 and 7-10),
+        with regressors against TF-IDF + Ridge: RMSE, MAE, R² and the
+        accuracy of the rating's side of 5.5 as sentiment, with the same
+        seeds and uncertainty. Any other name (``"rating"`` too, on your own
+        data) is a column of your file to predict as a number.
+    task : {"classification", "regression"} or None, default=None
+        Overrides what ``target`` implies: ``"regression"`` with
+        ``target="label"`` predicts ``label_column`` as a number;
+        ``"classification"`` with a column name classifies that column.
     epochs : int or "auto", default="auto"
         RNN training epochs; ``"auto"`` trains each network until its
         validation loss stops improving (the estimators' ``epochs="auto"``).
@@ -130,6 +139,8 @@ def run_comparison(
         Seed of the sampling, the splits and the first network.
     text_column, label_column, encoding : str
         How to read your own data.
+    delimiter : str or None, default=None
+        A CSV file's field separator; ``None`` sniffs it.
     resume : bool, default=True
     ensemble : bool, default=True
         Add a row that blends the best recurrent and the best TF-IDF
@@ -140,84 +151,88 @@ def run_comparison(
 
     Returns
     -------
-    result : ComparisonResult or RatingComparisonResult
+    result : ComparisonResult
     """
     from .._progress import Progress
 
-    registry = registry_for(target)
-    models = check_model_names(default_models(target) if models is None else models, target)
+    goal = resolve_target(data, target, task, label_column)
+    job = task_for(goal.task, midpoint=RATING_MIDPOINT if goal.imdb_ratings else None)
+    registry = job.registry
+    models = check_model_names(job.default_models if models is None else models, goal.task)
     baselines = [m for m in models if registry[m].kind == "tfidf"]
     if not baselines:
-        example = "tfidf-ridge" if target == "rating" else "tfidf-bigram"
+        example = "tfidf-ridge" if goal.task == "regression" else "tfidf-bigram"
         raise ValueError(f"the comparison needs at least one TF-IDF baseline among --models (e.g. {example}).")
     progress = progress or Progress()
     out = Path(out)
     _check_writable(out)
     splits, described = load_splits(
-        data, test=test, test_size=test_size, cv=cv, sample=sample, random_state=random_state,
-        text_column=text_column, label_column=label_column, encoding=encoding, target=target,
+        data, target=goal, test=test, test_size=test_size, cv=cv, sample=sample, random_state=random_state,
+        text_column=text_column, encoding=encoding, delimiter=delimiter,
     )
     # Every cheap check before the first model trains.
+    carve_validation(splits, job, random_state)
     optional = _OptionalSteps(progress)
-    too_small = None
-    if target == "label" and any(registry[m].kind == "rnn" for m in models):
-        check_holdouts(splits)
-        too_small = blend_too_small(splits) if ensemble else None
+    rnn_names = [m for m in models if registry[m].kind == "rnn"]
+    if ensemble and goal.task == "classification" and rnn_names:
+        too_small = blend_too_small(splits)
+        if too_small:
+            ensemble = False
+            optional.warn(f"The blend is left out: {too_small}.")
     progress.line(described + ".")
-    max_features, maxlen, sized = resolve_sizes(splits[0].X_train, max_features=max_features, maxlen=maxlen)
-    progress.line(f"Recurrent models: {sized}.")
-    if too_small:
-        ensemble = False
-        optional.warn(f"The blend is left out: {too_small}.")
+    max_features, maxlen, sized = resolve_sizes(splits[0].X_fit, max_features=max_features, maxlen=maxlen)
+    if rnn_names:
+        progress.line(f"Recurrent models: {sized}.")
     settings = {"data": str(data) if data is not None else None, "test": str(test) if test is not None else None,
                 "test_size": test_size, "cv": cv, "seeds": seeds, "models": list(models), "target": target,
-                "epochs": epochs, "max_features": max_features, "maxlen": maxlen, "sizes": sized,
-                "sample": sample, "random_state": random_state}
+                "task": goal.task, "column": goal.column, "epochs": epochs, "max_features": max_features,
+                "maxlen": maxlen, "sizes": sized, "sample": sample, "random_state": random_state,
+                "validation_fraction": VALIDATION_FRACTION}
     # Runs are named by model, seed and fold, so adding models or seeds reuses the finished ones.
     run_settings = {k: v for k, v in settings.items() if k not in ("models", "seeds")}
     key = fingerprint(splits, {**run_settings, "skrnn": versions()["skrnn"]})
     store = RunStore(out, key, resume=resume)
-    all_runs = train_runs(registry, target, models, splits, store, progress, seeds=seeds, epochs=epochs,
-                           max_features=max_features, maxlen=maxlen, random_state=random_state)
-    if target == "rating":
-        return _finish_rating_comparison(all_runs, splits, baselines, settings, described, out, progress)
+    all_runs = train_runs(job, models, splits, store, progress, seeds=seeds, epochs=epochs,
+                          max_features=max_features, maxlen=maxlen, random_state=random_state)
+    described_models = {name: (registry[name].description, registry[name].kind) for name in models}
 
-    figures, baseline = summarize(all_runs, splits, baselines)
-    rnn_names = [m for m in models if MODELS[m].kind == "rnn"]
-    result = comparison_result(all_runs, figures, baseline, splits, settings, described)
-    # The table and results.json first: no optional step below can cost them.
-    write_report(result, out, plots=False)
-    extra_descriptions, agreement = {}, None
-    if ensemble and rnn_names:
-        best_rnn = max(rnn_names, key=lambda n: np.mean(figures[n]["accuracy"]))
-        blended = optional.run(
-            "the blend", "rerun with --no-ensemble to leave it out",
-            lambda: blend_runs(store, progress, all_runs, splits, best_rnn, baseline, epochs=epochs,
-                                max_features=max_features, maxlen=maxlen, random_state=random_state),
+    def result(**extra):
+        found, baseline = summarize(job, all_runs, splits, baselines, described_models)
+        y = np.concatenate([np.asarray(s.y_test) for s in splits])
+        return ComparisonResult(
+            task=goal.task, settings=settings, versions=versions(), data=described,
+            rows={"fit": len(splits[0].y_fit), "validation": len(splits[0].y_val), "test": len(splits[0].y_test),
+                  "folds": len(splits)},
+            n_train=int(np.mean([len(s.y_train) for s in splits])), n_test=sum(len(s.y_test) for s in splits),
+            classes=[] if goal.task == "regression" else [c.item() if hasattr(c, "item") else c for c in np.unique(y)],
+            baseline=baseline, models=found, midpoint=job.midpoint if goal.task == "regression" else None, **extra,
         )
-        if blended is not None:
-            blend_name, runs = blended
-            all_runs[blend_name] = [runs]
-            figures, baseline = summarize(all_runs, splits, baselines)
-            extra_descriptions = {blend_name: (
-                f"{best_rnn} (first seed) and {baseline}, their log-probabilities weighed by a logistic "
-                f"regression learnt on {BLEND_HOLDOUT:.0%} of the training rows from copies trained on the other "
-                f"{1 - BLEND_HOLDOUT:.0%}", "blend")}
-            agreement = {"first": best_rnn, "second": baseline,
-                         **disagreement(all_runs[best_rnn], all_runs[baseline], splits)}
 
-    explanations = None
-    if rnn_names:
-        best_rnn = max(rnn_names, key=lambda n: np.mean(figures[n]["accuracy"]))
+    comparison = result()
+    # The table and results.json first: no optional step below can cost them.
+    write_report(comparison, out, plots=False)
+    extra = {}
+    if goal.task == "classification" and rnn_names:
+        baseline = comparison.baseline
+        best_rnn = max(rnn_names, key=lambda n: next(m for m in comparison.models if m.name == n).mean("accuracy"))
+        if ensemble:
+            blend_name = f"blend({best_rnn}+{baseline})"
+            blended = optional.run("the blend", "rerun with --no-ensemble to leave it out",
+                                   lambda: blend_runs(all_runs, splits, best_rnn, baseline))
+            if blended is not None:
+                progress.line(f"[blend] {best_rnn} + {baseline}: weights learnt on the validation rows, seed by seed")
+                all_runs[blend_name] = blended
+                described_models[blend_name] = (
+                    f"{best_rnn} and {baseline}, their log-probabilities weighed by a logistic regression learnt on "
+                    "the validation rows (one blend per seed of the network)", "blend")
+                extra["disagreement"] = {"first": best_rnn, "second": baseline,
+                                         **disagreement(all_runs[best_rnn], all_runs[baseline], splits)}
         progress.line(f"[explain] {best_rnn}'s top tokens and misclassified test rows (integrated gradients)")
-        explanations = optional.run(
+        extra["explanations"] = optional.run(
             "the explanations", "the table and verdicts above do not depend on them",
             lambda: explain_best(store, best_rnn, baseline, splits[0], all_runs[best_rnn][0][0]),
         )
-
-    comparison = comparison_result(all_runs, figures, baseline, splits, settings, described,
-                                    extra_descriptions=extra_descriptions, disagreement=agreement,
-                                    explanations=explanations, warnings=optional.warnings)
+    comparison = result(warnings=optional.warnings, **extra)
     write_report(comparison, out, all_runs, splits)
     progress.line(f"Report written to {out}/")
     return comparison
@@ -263,25 +278,3 @@ class _OptionalSteps:
             self.warnings.append(message[0].upper() + message[1:])
             self.progress.line(f"warning: {message}")
             return None
-
-
-def _finish_rating_comparison(all_runs, splits, baselines, settings, described, out, progress):
-    """The rating figures, the result and its report."""
-    figures, baseline = summarize_ratings(all_runs, splits, baselines)
-    results = []
-    for name, runs in all_runs.items():
-        fig, first = figures[name], runs[0][0]
-        results.append(RatingModelResult(
-            name=name, description=RATING_MODELS[name].description, kind=RATING_MODELS[name].kind,
-            rmse=fig["rmse"], mae=fig["mae"], r2=fig["r2"], sign_accuracy=fig["sign_accuracy"],
-            fit_seconds=fig["fit_seconds"], predict_seconds=fig["predict_seconds"],
-            peak_rss_mib=fig["peak_rss_mib"], trainable_params=first.get("trainable_params"), training=training(runs),
-            vs_baseline=fig.get("vs_baseline"), history=first.get("history", {}),
-        ))
-    comparison = RatingComparisonResult(
-        settings=settings, versions=versions(), data=described, n_train=len(splits[0].y_train),
-        n_test=len(splits[0].y_test), baseline=baseline, models=results,
-    )
-    write_rating_report(comparison, out, all_runs, splits)
-    progress.line(f"Report written to {out}/")
-    return comparison

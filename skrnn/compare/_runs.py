@@ -6,14 +6,15 @@ import hashlib
 import json
 import os
 import time
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
 
 from ._registry import make_model
 
-__all__ = ["fingerprint", "RunStore", "reset_peak_rss", "peak_rss_mib", "fit_and_predict", "timed",
-           "timed_fit_predict", "train_runs", "clock"]
+__all__ = ["Run", "fingerprint", "RunStore", "fit_on_split", "reset_peak_rss", "peak_rss_mib", "fit_and_predict",
+           "timed", "timed_fit_predict", "train_runs", "clock"]
 
 
 def fingerprint(splits, settings):
@@ -45,7 +46,7 @@ class RunStore:
         path = self._path(name)
         if not self.resume or not path.is_file():
             return None
-        return json.loads(path.read_text(encoding="utf-8"))
+        return Run.from_json(json.loads(path.read_text(encoding="utf-8")))
 
     def get_model(self, name):
         """The fitted pipeline stored with run ``name``, or None."""
@@ -66,11 +67,11 @@ class RunStore:
         joblib.dump(model, partial)
         os.replace(partial, path)
 
-    def put(self, name, record):
+    def put(self, name, run):
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self._path(name)
         partial = path.with_suffix(".partial")
-        partial.write_text(json.dumps(record), encoding="utf-8")
+        partial.write_text(json.dumps(asdict(run)), encoding="utf-8")
         os.replace(partial, path)
 
 
@@ -107,44 +108,101 @@ def peak_rss_mib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def fit_and_predict(model, split):
-    """Fit on the split's training rows, predict its test rows; with the costs.
+@dataclass
+class Run:
+    """One finished (model, seed, fold) run: its test predictions and what it cost.
 
-    Returns a JSON-ready record: ``pred`` (labels, or a regressor's
-    numbers), ``proba`` (per class, in ``classes``' order; not for a
-    regressor), ``classes``, ``fit_seconds``, ``predict_seconds``,
-    ``peak_rss_mib`` (the process's peak resident memory during this fit and
-    prediction, TensorFlow and the loaded data included; None where the
-    peak cannot be reset), the classifier's ``history`` if it has one, and
-    for a recurrent network its ``budget``: the batch size, the epochs run
-    and the epoch whose weights it kept.
+    Attributes
+    ----------
+    pred : list
+        Test predictions: labels, or a regressor's numbers.
+    fit_seconds, predict_seconds : float
+    peak_rss_mib : float or None
+        The process's peak resident memory during this fit and prediction,
+        TensorFlow and the loaded data included; None where the peak cannot
+        be reset.
+    proba, classes : list or None
+        A classifier's test probabilities per class, in ``classes``' order.
+    val_proba : list or None
+        A classifier's probabilities on the split's validation rows (the
+        blend learns its weights on them).
+    history : dict
+        A network's per-epoch loss and metrics.
+    budget : dict or None
+        A network's batch size, epochs run and the epoch whose weights it kept.
+    trainable_params : int or None
+    weights : list or None
+        The blend's weights of the two models' log-probabilities.
     """
-    measured = reset_peak_rss()
-    start = time.perf_counter()
-    model.fit(split.X_train, split.y_train)
-    fit_seconds = time.perf_counter() - start
+
+    pred: list
+    fit_seconds: float
+    predict_seconds: float
+    peak_rss_mib: float | None = None
+    proba: list | None = None
+    classes: list | None = None
+    val_proba: list | None = None
+    history: dict = field(default_factory=dict)
+    budget: dict | None = None
+    trainable_params: int | None = None
+    weights: list | None = None
+
+    @classmethod
+    def from_json(cls, data):
+        """A run from its stored JSON object."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def fit_on_split(model, split, *, validates):
+    """Fit ``model`` on the split's fit rows; a network (``validates``) stops on its validation rows.
+
+    Every model trains on the same rows, the training rows less the
+    validation rows. A recurrent pipeline's preprocessing is fitted on the
+    fit rows, and its network gets the validation rows, transformed, as
+    ``validation_data``.
+    """
+    if not (validates and len(split.y_val)):
+        model.fit(split.X_fit, split.y_fit)
+        return
+    head, final = model[:-1], model[-1]
+    X_fit = head.fit_transform(split.X_fit, split.y_fit)
+    final.fit(X_fit, split.y_fit, validation_data=(head.transform(split.X_val), split.y_val))
+
+
+def fit_and_predict(model, split, *, validates=False):
+    """Fit on the split's fit rows (:func:`fit_on_split`), predict its test rows; a :class:`Run` with the costs.
+
+    A classifier also predicts the validation rows' probabilities.
+    """
     from sklearn.base import is_regressor
 
+    measured = reset_peak_rss()
+    start = time.perf_counter()
+    fit_on_split(model, split, validates=validates)
+    fit_seconds = time.perf_counter() - start
     start = time.perf_counter()
     if is_regressor(model):
-        figures = {"pred": np.round(np.asarray(model.predict(split.X_test), dtype=float), 6).tolist()}
+        outputs = {"pred": np.round(np.asarray(model.predict(split.X_test), dtype=float), 6).tolist()}
     else:
         proba = model.predict_proba(split.X_test)
         classes = model.classes_
-        figures = {"pred": classes[np.argmax(proba, axis=1)].tolist(), "proba": np.round(proba, 6).tolist(),
+        outputs = {"pred": classes[np.argmax(proba, axis=1)].tolist(), "proba": np.round(proba, 6).tolist(),
                    "classes": classes.tolist()}
     predict_seconds = time.perf_counter() - start
+    if "proba" in outputs and len(split.y_val):
+        outputs["val_proba"] = np.round(model.predict_proba(split.X_val), 6).tolist()
     final = model[-1] if hasattr(model, "steps") else model
-    return {
-        **figures,
-        "fit_seconds": fit_seconds,
-        "predict_seconds": predict_seconds,
-        "peak_rss_mib": peak_rss_mib() if measured else None,
-        "history": {k: list(v) for k, v in getattr(final, "history_", {}).items()},
-        "budget": ({"batch_size": int(final.batch_size_), "epochs": int(final.n_epochs_),
-                    "best_epoch": int(final.best_epoch_)} if hasattr(final, "n_epochs_") else None),
-    }
-
+    return Run(
+        **outputs,
+        fit_seconds=fit_seconds,
+        predict_seconds=predict_seconds,
+        peak_rss_mib=peak_rss_mib() if measured else None,
+        history={k: list(v) for k, v in getattr(final, "history_", {}).items()},
+        budget=({"batch_size": int(final.batch_size_), "epochs": int(final.n_epochs_),
+                 "best_epoch": int(final.best_epoch_)} if hasattr(final, "n_epochs_") else None),
+        trainable_params=trainable_params(model),
+    )
 
 
 def timed(fn):
@@ -152,7 +210,6 @@ def timed(fn):
     start = time.perf_counter()
     result = fn()
     return result, time.perf_counter() - start
-
 
 
 def timed_fit_predict(model, X_train, y_train, X_test):
@@ -175,18 +232,18 @@ def trainable_params(pipeline):
     return int(final.coef_.size + np.size(final.intercept_))
 
 
-def train_runs(registry, target, models, splits, store, progress, *, seeds, epochs, max_features, maxlen,
-                random_state):
-    """Train (or take from ``store``) every (model, seed, fold) run; ``{name: [[record per fold] per seed]}``."""
+def train_runs(task, models, splits, store, progress, *, seeds, epochs, max_features, maxlen, random_state):
+    """Train (or take from ``store``) every (model, seed, fold) run; ``{name: [[Run per fold] per seed]}``."""
+    registry = task.registry
     n_seeds = {name: seeds if registry[name].kind == "rnn" else 1 for name in models}
     jobs = [(name, seed, fold) for name in models for seed in range(n_seeds[name]) for fold in range(len(splits))]
     all_runs = {name: [[None] * len(splits) for _ in range(n_seeds[name])] for name in models}
     spent = []
     for i, (name, seed, fold) in enumerate(jobs):
         run_name = f"{name}-seed{seed}-fold{fold}"
-        record = store.get(run_name)
+        run = store.get(run_name)
         where = f"{name}, seed {random_state + seed}, fold {fold + 1}/{len(splits)}"
-        if record is not None:
+        if run is not None:
             progress.line(f"[{i + 1}/{len(jobs)}] {where}: stored, skipped")
         else:
             left = eta(spent, jobs[i:])
@@ -194,28 +251,23 @@ def train_runs(registry, target, models, splits, store, progress, *, seeds, epoc
                           + (f"; ETA {clock(left)}" if left is not None else ""))
             rnn = registry[name].kind == "rnn"
             callbacks = [progress.keras_callback(name, epochs)] if rnn else None
-            pipeline = make_model(name, target, epochs=epochs, max_features=max_features, maxlen=maxlen,
+            pipeline = make_model(name, task.name, epochs=epochs, max_features=max_features, maxlen=maxlen,
                                   random_state=random_state + seed, callbacks=callbacks)
             start = time.perf_counter()
-            record = fit_and_predict(pipeline, splits[fold])
-            record["trainable_params"] = trainable_params(pipeline)
+            run = fit_and_predict(pipeline, splits[fold], validates=rnn)
             spent.append((name, time.perf_counter() - start))
-            if seed == 0 and fold == 0 and target == "label":  # kept for the report's explanations
+            if seed == 0 and fold == 0 and task.name == "classification":  # kept for the report's explanations
                 if rnn:
                     pipeline[-1].set_params(callbacks=None)  # the progress callback is not part of the model
                 store.put_model(run_name, pipeline)
-            store.put(run_name, record)
-            truth, pred = splits[fold].y_test, np.asarray(record["pred"], dtype=object)
-            score = (f"RMSE {np.sqrt(np.mean((pred.astype(float) - truth) ** 2)):.4f}" if target == "rating"
-                     else f"accuracy {np.mean(pred == truth.astype(object)):.4f}")
-            budget = record.get("budget")
+            store.put(run_name, run)
+            budget = run.budget
             trained = (f", {budget['epochs']} epochs (kept {budget['best_epoch']}) in batches of "
                        f"{budget['batch_size']}" if budget else "")
-            progress.line(f"[{i + 1}/{len(jobs)}] {where}: {score}, "
-                          f"fit {record['fit_seconds']:.1f} s{trained}, elapsed {clock(progress.elapsed())}")
-        all_runs[name][seed][fold] = record
+            progress.line(f"[{i + 1}/{len(jobs)}] {where}: {task.score_line(splits[fold].y_test, run.pred)}, "
+                          f"fit {run.fit_seconds:.1f} s{trained}, elapsed {clock(progress.elapsed())}")
+        all_runs[name][seed][fold] = run
     return all_runs
-
 
 
 def eta(spent, remaining):
@@ -227,10 +279,6 @@ def eta(spent, remaining):
     for name, seconds in spent:
         by_model.setdefault(name, []).append(seconds)
     return float(sum(np.mean(by_model.get(name, [overall])) for name, _, _ in remaining))
-
-
-#: Test rows whose explanations are averaged into the report's top tokens, and misclassified rows explained.
-EXPLAINED_ROWS, MISCLASSIFIED_SHOWN = 300, 3
 
 
 def clock(seconds):
