@@ -31,7 +31,8 @@ def test_compare_writes_the_report(imdb_home, tmp_path):
     assert "[simple_rnn] epoch 2/2" in result.stderr  # plain progress lines off a terminal
     assert sorted(p.name for p in out.iterdir()) == [
         ".runs", "comparison.png", "confusion_simple_rnn.png", "confusion_tfidf-unigram.png", "curves_simple_rnn.png",
-        "explanations.html", "report.md", "results.json", "roc.png"]
+        "explanations.html", "report.html", "report.md", "results.json", "roc.png"]
+    check_html_report(out / "report.html", images=5)
     results = json.loads((out / "results.json").read_text())
     assert results["n_train"] == results["n_test"] == 300 and results["classes"] == [0, 1]
     rnn = results["models"][1]
@@ -51,6 +52,31 @@ def test_compare_writes_the_report(imdb_home, tmp_path):
     assert set(explained["rnn_top"]) == {"0", "1"} and len(explained["misclassified"]) == 3
     assert "<script" not in (out / "explanations.html").read_text()
     assert (out / "comparison.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def check_html_report(path, images):
+    """report.html is valid HTML5 (a strict parser), self-contained, and says how to read it."""
+    import html5lib
+
+    page = path.read_text(encoding="utf-8")
+    html5lib.HTMLParser(strict=True).parse(page)  # raises on any parse error
+    assert "<script" not in page and "How to read this" in page and "Not distinguishable" in page
+    assert "<table>" in page and page.count('src="data:image/png;base64,') == images
+    assert page.count("src=") == images  # nothing loaded from elsewhere
+
+
+def test_the_html_report_escapes_markup_from_the_data(tmp_path):
+    import html5lib
+
+    from skrnn.compare._report import report_html
+    from skrnn.compare._results import ComparisonResult
+
+    c = ComparisonResult(task="classification", settings={}, versions={}, data="d", rows={}, n_train=1, n_test=1,
+                         classes=["a", "b"], baseline="x", models=[])
+    page = report_html(c, "# skrnn compare\n\n> a <script>alert(1)</script> & <b>bold</b>\n", tmp_path, [])
+    html5lib.HTMLParser(strict=True).parse(page)
+    assert "<script" not in page and "&lt;script&gt;" in page.replace("&lt;/script&gt;", "") or "&lt;script" in page
+    assert "<b>bold</b>" not in page and "&amp; " in page
 
 
 def test_bigram_model_widens_vocabulary_and_length():
@@ -76,6 +102,8 @@ def test_bigram_model_widens_vocabulary_and_length():
          "unknown model(s) tfidf-bigram for a numeric target; choose from tfidf-ridge-unigram, tfidf-ridge"),
         (["compare", "--target", "stars"], "IMDB has no column 'stars': on IMDB, --target is label"),
         (["compare", "--delimiter", ";;"], "expected one character such as ';'"),
+        (["compare", "--tune", "0"], "argument --tune: expected a positive integer, got 0"),
+        (["compare", "--tune-folds", "1"], "argument --tune-folds: needs at least 2 folds, got 1"),
     ],
 )
 def test_bad_options_give_one_line_and_status_2(args, message, capsys):
@@ -354,7 +382,8 @@ def test_rating_comparison_on_an_imdb_sample(imdb_home, tmp_path):
     assert rnn.vs_baseline["low"] <= rnn.vs_baseline["rmse_difference"] <= rnn.vs_baseline["high"]
     assert "| model | RMSE | MAE | R² | sentiment accuracy |" in result.table()
     names = sorted(p.name for p in (tmp_path / "r").iterdir())
-    assert names == [".runs", "curves_simple_rnn.png", "ratings.png", "report.md", "results.json"]
+    assert names == [".runs", "curves_simple_rnn.png", "ratings.png", "report.html", "report.md", "results.json"]
+    check_html_report(tmp_path / "r" / "report.html", images=2)
     report = (tmp_path / "r" / "report.md").read_text()
     assert "# skrnn compare: star ratings" in report and "![ratings.png](ratings.png)" in report
 
@@ -530,3 +559,53 @@ def test_resolve_sizes_matches_a_count_vectorizer_and_the_numpy_percentile():
     counts = CountVectorizer(min_df=2, token_pattern=r"(?u)\b\w[\w']*\b").fit(texts)
     assert max_features == len(counts.vocabulary_)
     assert maxlen == int(np.ceil(np.percentile([len(t.split()) for t in texts], 95)))
+
+
+def _tuned_run(tmp_path, models, *extra):
+    data = write_three_classes(tmp_path / "data.csv", n=450)
+    out = tmp_path / "r"
+    code = main(["compare", "--data", str(data), "--models", models, "--tune", "3", "--tune-folds", "2", "--epochs",
+                 "1", "--out", str(out), "--quiet", *extra])
+    return code, out
+
+
+def test_tune_gives_every_baseline_the_same_search_and_reports_it(tmp_path, capsys):
+    code, out = _tuned_run(tmp_path, "tfidf-unigram,tfidf-bigram")
+    assert code == 0, capsys.readouterr().err
+    printed = capsys.readouterr().out
+    results = json.loads((out / "results.json").read_text())
+    assert results["settings"]["tune"] == {"candidates": 3, "folds": 2} and "| tune s |" in printed
+    for m in results["models"]:
+        tuning = m["tuning"]
+        assert (tuning["candidates"], tuning["folds"]) == (3, 2) and tuning["seconds"] > 0
+        assert set(tuning["params"]) == {"tfidfvectorizer__ngram_range", "tfidfvectorizer__min_df",
+                                         "logisticregression__C"}
+        assert 0.5 <= tuning["score"] <= 1.0
+    report = (out / "report.md").read_text()
+    assert "## Tuning\n\nEvery model, baselines and networks alike, was tuned by the same protocol" in report
+    stored = sorted(p.name for p in (out / ".runs").glob("*/tune-*.json"))
+    assert stored == ["tune-tfidf-bigram-fold0.json", "tune-tfidf-unigram-fold0.json"]
+    assert main(["compare", "--data", str(tmp_path / "data.csv"), "--models", "tfidf-unigram,tfidf-bigram",
+                 "--tune", "3", "--tune-folds", "2", "--epochs", "1", "--out", str(out)]) == 0
+    assert "[tune]" not in capsys.readouterr().err  # a rerun takes the searches from the store
+
+
+def test_without_tune_the_report_says_every_model_ran_at_its_defaults(tmp_path, capsys):
+    data = write_three_classes(tmp_path / "data.csv")
+    assert main(["compare", "--data", str(data), "--models", "tfidf-unigram", "--out", str(tmp_path / "r"),
+                 "--quiet"]) == 0
+    report = (tmp_path / "r" / "report.md").read_text()
+    assert "## Tuning\n\nNone: every model ran at its defaults" in report and "tune s" not in report
+
+
+@pytest.mark.slow
+def test_tune_searches_the_networks_too_and_trains_the_choice(tmp_path, capsys):
+    code, out = _tuned_run(tmp_path, "tfidf-unigram,simple_rnn", "--seeds", "2")
+    assert code == 0, capsys.readouterr().err
+    results = json.loads((out / "results.json").read_text())
+    rnn = results["models"][1]
+    assert set(rnn["tuning"]["params"]) == {f"simplernnclassifier__{p}" for p in
+                                            ("units", "embedding_dim", "dropout", "bidirectional")}
+    assert len(rnn["scores"]["accuracy"]) == 2  # both seeds train the settings the search chose
+    assert (rnn["tuning"]["candidates"], rnn["tuning"]["folds"]) == (3, 2) == (
+        results["models"][0]["tuning"]["candidates"], results["models"][0]["tuning"]["folds"])

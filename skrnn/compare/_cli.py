@@ -43,7 +43,7 @@ def _fraction(text):
 def _folds(text):
     value = _positive(text)
     if value < 2:
-        raise argparse.ArgumentTypeError(f"--cv needs at least 2 folds, got {value}")
+        raise argparse.ArgumentTypeError(f"needs at least 2 folds, got {value}")
     return value
 
 
@@ -61,6 +61,7 @@ def _models(text):
 
 def build_parser():
     from . import DEFAULT_MODELS, DEFAULT_RATING_MODELS, MODELS, RATING_MODELS
+    from ._tune import TUNE_CANDIDATES, TUNE_FOLDS
 
     parser = _Parser(prog="skrnn", description="skrnn: recurrent-network text classifiers for scikit-learn.")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -105,6 +106,12 @@ def build_parser():
     cmp.add_argument("--epochs", type=_positive_or_auto, default="auto",
                      help="RNN training epochs, or auto: until the validation loss stops improving, keeping the "
                      "best epoch (default: auto)")
+    cmp.add_argument("--tune", type=_positive, nargs="?", const=TUNE_CANDIDATES, default=None, metavar="N",
+                     help="tune every model, baselines and networks alike, by the same protocol and budget: "
+                     f"successive halving over N random candidates (default N: {TUNE_CANDIDATES}), each scored by "
+                     "--tune-folds cross-validation of the training rows (default: every model at its defaults)")
+    cmp.add_argument("--tune-folds", type=_folds, default=TUNE_FOLDS,
+                     help=f"the folds of --tune's cross-validation (default: {TUNE_FOLDS})")
     cmp.add_argument("--max-features", type=_positive, default=None,
                      help="RNN vocabulary size (default: every word in at least 2 training texts)")
     cmp.add_argument("--maxlen", type=_positive, default=None,
@@ -218,7 +225,8 @@ def main(argv=None):
             result = run_comparison(
                 data=args.data, test=args.test, test_size=args.test_size, cv=args.cv, seeds=args.seeds,
                 models=args.models, target=args.target, task=args.task, epochs=args.epochs,
-                max_features=args.max_features, maxlen=args.maxlen, delimiter=args.delimiter,
+                max_features=args.max_features, maxlen=args.maxlen, delimiter=args.delimiter, tune=args.tune,
+                tune_folds=args.tune_folds,
                 sample=args.sample, out=args.out, random_state=args.random_state, text_column=args.text_column,
                 label_column=args.label_column, encoding=args.encoding, resume=not args.no_resume,
                 ensemble=not args.no_ensemble, progress=progress,

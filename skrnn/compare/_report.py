@@ -49,7 +49,7 @@ def write_all_at_once(out, write):
 
 
 def write_report(comparison, out, all_runs=None, splits=None, *, plots=True):
-    """Write results.json, report.md and the plots into ``out``, all at once.
+    """Write results.json, report.md, report.html and the plots into ``out``, all at once.
 
     Files are written to a temporary folder inside ``out`` and moved in
     only when all are there, so an interrupted run leaves no half report.
@@ -76,7 +76,9 @@ def write_report(comparison, out, all_runs=None, splits=None, *, plots=True):
         shown = comparison if warnings == comparison.warnings else replace(comparison, warnings=warnings)
         (staging / "results.json").write_text(json.dumps(asdict(shown), indent=2, default=json_default),
                                               encoding="utf-8")
-        (staging / "report.md").write_text(report_markdown(shown, drawn), encoding="utf-8")
+        text = report_markdown(shown, drawn)
+        (staging / "report.md").write_text(text, encoding="utf-8")
+        (staging / "report.html").write_text(report_html(shown, text, staging, drawn), encoding="utf-8")
 
     write_all_at_once(out, write)
 
@@ -168,7 +170,7 @@ def report_markdown(c, plots):
         f"{task.title(c)}\n\n"
         f"{warned}{c.data}.\n\n{rows_line(c.rows)}\n\n{task.explained_columns(c)}\n\n"
         f"{one_draw}{c.table()}\n\n## In words (5% level)\n\n{verdicts}{agreement}{explained}{by_class}"
-        f"{training_lines(c.models)}\n\n## Settings\n\n{settings}\n\n## Versions\n\n{versions}\n\n"
+        f"{training_lines(c.models)}\n\n{tuning_lines(c)}\n\n## Settings\n\n{settings}\n\n## Versions\n\n{versions}\n\n"
         f"## Plots\n\n{images}\n"
     )
 
@@ -182,3 +184,70 @@ def rows_line(rows):
         f"blend learns its weights on them, the TF-IDF baselines do not use them); {rows['test']:,} test rows "
         "scored them all."
     )
+
+
+def tuning_lines(c):
+    """The report's section on tuning: the protocol and what it chose, or that every model ran at its defaults."""
+    budget = c.settings.get("tune")
+    if not budget:
+        return ("## Tuning\n\nNone: every model ran at its defaults (rerun with --tune to search every model's "
+                "settings by the same protocol and budget).")
+    from ._tune import describe
+
+    lines = [f"- {m.name}: {describe(m.tuning['params'])} (cross-validated score {m.tuning['score']:.4f}, "
+             f"{m.tuning['seconds']:.0f} s)"
+             for m in c.models if m.tuning]
+    return (
+        f"## Tuning\n\nEvery model, baselines and networks alike, was tuned by the same protocol and budget before "
+        f"it trained: successive halving over {budget['candidates']} random candidates (HalvingRandomSearchCV, a "
+        f"third kept each round on three times the rows), each scored by {budget['folds']}-fold cross-validation of "
+        "the fit rows; the validation and test rows played no part. The settings chosen (first fold), their "
+        "cross-validated score and the search's seconds (the table's tune s):\n\n" + "\n".join(lines)
+    )
+
+
+#: What a reader needs before the table, at the top of report.html.
+HOW_TO_READ = (
+    "<p><b>How to read this.</b> Every model was trained on the same rows and scored on the same test rows. Each "
+    "row of the table is a model; the column against the baseline gives its difference from the strongest TF-IDF "
+    "baseline with a 95% interval: the range the true difference is likely in, given how many test rows there "
+    "are. <i>Not distinguishable</i> means that range includes zero (or the test's p-value is 0.05 or more): the "
+    "test rows cannot tell the two apart, which is not the same as showing they are equal, and more test rows or "
+    "seeds may tell them apart. <i>Significantly better</i> or <i>worse</i> means the whole range is on one side of "
+    "zero and p &lt; 0.05. A network trained with one seed is one draw: its score moves from seed to seed, so use "
+    "3 seeds or more before trusting a verdict about it.</p>"
+)
+
+REPORT_STYLE = (
+    "body{font-family:sans-serif;max-width:72em;margin:2em auto;padding:0 1em;line-height:1.45}"
+    "table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:.3em .6em}"
+    "td{text-align:right}td:first-child{text-align:left}img{max-width:100%}"
+    "blockquote{color:#444;border-left:4px solid #ddd;margin:.5em 0;padding-left:1em}"
+)
+
+
+def report_html(c, text, staging, drawn):
+    """report.html: the report as one self-contained page (plots embedded), with how to read it.
+
+    The Markdown is turned into HTML by Python-Markdown; any ``<`` and ``&``
+    in it (a text of the user's data may hold markup) is escaped first, so
+    the page shows it and never runs it.
+    """
+    import base64
+    import html
+
+    import markdown
+
+    body = markdown.markdown(text.replace("&", "&amp;").replace("<", "&lt;"), extensions=["tables"],
+                             output_format="html")
+    for name in drawn:
+        data = base64.b64encode((staging / name).read_bytes()).decode("ascii")
+        body = body.replace(f'src="{name}"', f'src="data:image/png;base64,{data}"')
+    mistakes = (c.explanations or {}).get("misclassified") or []
+    if mistakes:
+        body += ("\n<h2>Misclassified test rows, coloured</h2>\n"
+                 + "\n<hr>\n".join(m["html"] for m in mistakes))
+    body = body.replace("</h1>", "</h1>\n" + HOW_TO_READ, 1)
+    title = html.escape(text.splitlines()[0].lstrip("# "))
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
+            f"<style>{REPORT_STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")

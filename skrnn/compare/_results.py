@@ -22,7 +22,9 @@ class ModelResult:
     ``sign_accuracy``) to one value per seed; ``vs_baseline`` compares the
     model with the strongest TF-IDF baseline on the same test rows (None
     for that baseline itself). ``training`` gives each network seed's batch
-    size, epochs run and the epoch it kept, on the first fold.
+    size, epochs run and the epoch it kept, on the first fold. ``tuning``
+    (with ``--tune``) holds the settings chosen on the first fold, their
+    cross-validated score, and the search's mean seconds per fold.
     """
 
     name: str
@@ -38,6 +40,7 @@ class ModelResult:
     vs_baseline: dict | None = None
     history: dict = field(default_factory=dict)
     training: list = field(default_factory=list)
+    tuning: dict | None = None
 
     def mean(self, metric):
         """The mean over seeds of ``metric``."""
@@ -112,5 +115,14 @@ def summarize(task, all_runs, splits, baselines, described):
             trainable_params=runs[0][0].trainable_params, per_class=fig["per_class"], fold_scores=fig["fold_scores"],
             vs_baseline=None if name == baseline else task.versus(name, baseline, all_runs, splits, figures),
             history=runs[0][0].history, training=[seed_runs[0].budget for seed_runs in runs if seed_runs[0].budget],
+            tuning=_tuning(runs),
         ))
     return models, baseline
+
+
+def _tuning(runs):
+    """The first fold's chosen settings and score, with the search's mean seconds over the folds; None untuned."""
+    tunings = [r.tuning for r in runs[0] if r.tuning]
+    if not tunings:
+        return None
+    return {**tunings[0], "seconds": float(np.mean([t["seconds"] for t in tunings]))}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numbers
 import os
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ from ._report import write_report
 from ._results import ComparisonResult, summarize, versions
 from ._runs import RunStore, fingerprint, train_runs
 from ._tasks import RATING_MIDPOINT, task_for
+from ._tune import TUNE_FOLDS
 
 __all__ = ["run_comparison"]
 
@@ -45,6 +47,8 @@ _COUNT = Interval(numbers.Integral, 1, None, closed="left")
         "label_column": [str],
         "encoding": [str],
         "delimiter": [None, str],
+        "tune": [None, _COUNT],
+        "tune_folds": [Interval(numbers.Integral, 2, None, closed="left")],
         "resume": ["boolean"],
         "ensemble": ["boolean"],
     },
@@ -70,6 +74,8 @@ def run_comparison(
     label_column="label",
     encoding="utf-8",
     delimiter=None,
+    tune=None,
+    tune_folds=TUNE_FOLDS,
     resume=True,
     ensemble=True,
     progress=None,
@@ -141,6 +147,16 @@ def run_comparison(
         How to read your own data.
     delimiter : str or None, default=None
         A CSV file's field separator; ``None`` sniffs it.
+    tune : int or None, default=None
+        Tune every model, TF-IDF baselines and networks alike, by the same
+        protocol and budget before it trains: successive halving over this
+        many random candidates (``HalvingRandomSearchCV``), each scored by
+        ``tune_folds``-fold cross-validation of the fit rows. The baselines
+        search the n-gram range, ``min_df`` and ``C``; the networks their
+        width, embedding size, dropout and bidirectionality. The report
+        gives the settings chosen and the search's seconds. ``None``: every
+        model at its defaults, and the report says so.
+    tune_folds : int, default=3
     resume : bool, default=True
     ensemble : bool, default=True
         Add a row that blends the best recurrent and the best TF-IDF
@@ -153,89 +169,129 @@ def run_comparison(
     -------
     result : ComparisonResult
     """
+    args = dict(locals())  # the parameters as given, for the plan
     from .._progress import Progress
 
-    goal = resolve_target(data, target, task, label_column)
-    job = task_for(goal.task, midpoint=RATING_MIDPOINT if goal.imdb_ratings else None)
-    registry = job.registry
-    models = check_model_names(job.default_models if models is None else models, goal.task)
-    baselines = [m for m in models if registry[m].kind == "tfidf"]
+    progress = progress or Progress()
+    optional = _OptionalSteps(progress)
+    plan = _plan(args, optional)
+    progress.line(plan.described + ".")
+    if plan.networks:
+        progress.line(f"Recurrent models: {plan.settings['sizes']}.")
+    # Runs are named by model, seed and fold, so adding models or seeds reuses the finished ones.
+    run_settings = {k: v for k, v in plan.settings.items() if k not in ("models", "seeds")}
+    store = RunStore(plan.out, fingerprint(plan.splits, {**run_settings, "skrnn": versions()["skrnn"]}),
+                     resume=resume)
+    all_runs = train_runs(plan.task, plan.models, plan.splits, store, progress, seeds=seeds, sizes=plan.sizes,
+                          random_state=random_state, tune=plan.tune)
+    # The table and results.json first: no optional step below can cost them.
+    write_report(_result(plan, all_runs), plan.out, plots=False)
+    extra = _blend_and_explain(plan, all_runs, store, progress, optional) if plan.classifies_with_networks else {}
+    comparison = _result(plan, all_runs, warnings=optional.warnings, **extra)
+    write_report(comparison, plan.out, all_runs, plan.splits)
+    progress.line(f"Report written to {plan.out}/")
+    return comparison
+
+
+@dataclass
+class _Plan:
+    """A comparison's settings, resolved and checked before anything trains."""
+
+    goal: object
+    task: object
+    models: list
+    baselines: list
+    networks: list
+    splits: list
+    described: str
+    out: Path
+    ensemble: bool
+    sizes: dict
+    tune: tuple | None
+    settings: dict
+    described_models: dict = field(default_factory=dict)
+
+    @property
+    def classifies_with_networks(self):
+        return self.goal.task == "classification" and bool(self.networks)
+
+
+def _plan(args, optional):
+    """Resolve what to predict, the models, the rows and the sizes; every cheap check before training."""
+    goal = resolve_target(args["data"], args["target"], args["task"], args["label_column"])
+    task = task_for(goal.task, midpoint=RATING_MIDPOINT if goal.imdb_ratings else None)
+    models = check_model_names(task.default_models if args["models"] is None else args["models"], goal.task)
+    baselines = [m for m in models if task.registry[m].kind == "tfidf"]
     if not baselines:
         example = "tfidf-ridge" if goal.task == "regression" else "tfidf-bigram"
         raise ValueError(f"the comparison needs at least one TF-IDF baseline among --models (e.g. {example}).")
-    progress = progress or Progress()
-    out = Path(out)
+    out = Path(args["out"])
     _check_writable(out)
     splits, described = load_splits(
-        data, target=goal, test=test, test_size=test_size, cv=cv, sample=sample, random_state=random_state,
-        text_column=text_column, encoding=encoding, delimiter=delimiter,
+        args["data"], target=goal, test=args["test"], test_size=args["test_size"], cv=args["cv"],
+        sample=args["sample"], random_state=args["random_state"], text_column=args["text_column"],
+        encoding=args["encoding"], delimiter=args["delimiter"],
     )
-    # Every cheap check before the first model trains.
-    carve_validation(splits, job, random_state)
-    optional = _OptionalSteps(progress)
-    rnn_names = [m for m in models if registry[m].kind == "rnn"]
-    if ensemble and goal.task == "classification" and rnn_names:
-        too_small = blend_too_small(splits)
-        if too_small:
-            ensemble = False
-            optional.warn(f"The blend is left out: {too_small}.")
-    progress.line(described + ".")
-    max_features, maxlen, sized = resolve_sizes(splits[0].X_fit, max_features=max_features, maxlen=maxlen)
-    if rnn_names:
-        progress.line(f"Recurrent models: {sized}.")
-    settings = {"data": str(data) if data is not None else None, "test": str(test) if test is not None else None,
-                "test_size": test_size, "cv": cv, "seeds": seeds, "models": list(models), "target": target,
-                "task": goal.task, "column": goal.column, "epochs": epochs, "max_features": max_features,
-                "maxlen": maxlen, "sizes": sized, "sample": sample, "random_state": random_state,
-                "validation_fraction": VALIDATION_FRACTION}
-    # Runs are named by model, seed and fold, so adding models or seeds reuses the finished ones.
-    run_settings = {k: v for k, v in settings.items() if k not in ("models", "seeds")}
-    key = fingerprint(splits, {**run_settings, "skrnn": versions()["skrnn"]})
-    store = RunStore(out, key, resume=resume)
-    all_runs = train_runs(job, models, splits, store, progress, seeds=seeds, epochs=epochs,
-                          max_features=max_features, maxlen=maxlen, random_state=random_state)
-    described_models = {name: (registry[name].description, registry[name].kind) for name in models}
+    carve_validation(splits, task, args["random_state"])
+    networks = [m for m in models if task.registry[m].kind == "rnn"]
+    ensemble = args["ensemble"] and goal.task == "classification" and bool(networks)
+    too_small = blend_too_small(splits) if ensemble else None
+    if too_small:
+        ensemble = False
+        optional.warn(f"The blend is left out: {too_small}.")
+    max_features, maxlen, sized = resolve_sizes(splits[0].X_fit, max_features=args["max_features"],
+                                                maxlen=args["maxlen"])
+    tune = (args["tune"], args["tune_folds"]) if args["tune"] else None
+    settings = {k: str(args[k]) if args[k] is not None else None for k in ("data", "test")}
+    settings.update({k: args[k] for k in ("test_size", "cv", "seeds", "target", "epochs", "sample", "random_state")})
+    settings.update(models=list(models), task=goal.task, column=goal.column, max_features=max_features,
+                    maxlen=maxlen, sizes=sized, validation_fraction=VALIDATION_FRACTION,
+                    tune=None if tune is None else {"candidates": tune[0], "folds": tune[1]})
+    return _Plan(goal=goal, task=task, models=models, baselines=baselines, networks=networks, splits=splits,
+                 described=described, out=out, ensemble=ensemble, tune=tune, settings=settings,
+                 sizes={"epochs": args["epochs"], "max_features": max_features, "maxlen": maxlen},
+                 described_models={m: (task.registry[m].description, task.registry[m].kind) for m in models})
 
-    def result(**extra):
-        found, baseline = summarize(job, all_runs, splits, baselines, described_models)
-        y = np.concatenate([np.asarray(s.y_test) for s in splits])
-        return ComparisonResult(
-            task=goal.task, settings=settings, versions=versions(), data=described,
-            rows={"fit": len(splits[0].y_fit), "validation": len(splits[0].y_val), "test": len(splits[0].y_test),
-                  "folds": len(splits)},
-            n_train=int(np.mean([len(s.y_train) for s in splits])), n_test=sum(len(s.y_test) for s in splits),
-            classes=[] if goal.task == "regression" else [c.item() if hasattr(c, "item") else c for c in np.unique(y)],
-            baseline=baseline, models=found, midpoint=job.midpoint if goal.task == "regression" else None, **extra,
-        )
 
-    comparison = result()
-    # The table and results.json first: no optional step below can cost them.
-    write_report(comparison, out, plots=False)
+def _result(plan, all_runs, **extra):
+    """The :class:`ComparisonResult` of the runs so far."""
+    found, baseline = summarize(plan.task, all_runs, plan.splits, plan.baselines, plan.described_models)
+    splits = plan.splits
+    y = np.concatenate([np.asarray(s.y_test) for s in splits])
+    regression = plan.goal.task == "regression"
+    return ComparisonResult(
+        task=plan.goal.task, settings=plan.settings, versions=versions(), data=plan.described,
+        rows={"fit": len(splits[0].y_fit), "validation": len(splits[0].y_val), "test": len(splits[0].y_test),
+              "folds": len(splits)},
+        n_train=int(np.mean([len(s.y_train) for s in splits])), n_test=sum(len(s.y_test) for s in splits),
+        classes=[] if regression else [c.item() if hasattr(c, "item") else c for c in np.unique(y)],
+        baseline=baseline, models=found, midpoint=plan.task.midpoint if regression else None, **extra,
+    )
+
+
+def _blend_and_explain(plan, all_runs, store, progress, optional):
+    """The blend's row (added to ``all_runs``), the disagreement, and the explanations; each may fail alone."""
+    found, baseline = summarize(plan.task, all_runs, plan.splits, plan.baselines, plan.described_models)
+    best_rnn = max(plan.networks, key=lambda n: next(m for m in found if m.name == n).mean("accuracy"))
     extra = {}
-    if goal.task == "classification" and rnn_names:
-        baseline = comparison.baseline
-        best_rnn = max(rnn_names, key=lambda n: next(m for m in comparison.models if m.name == n).mean("accuracy"))
-        if ensemble:
+    if plan.ensemble:
+        blended = optional.run("the blend", "rerun with --no-ensemble to leave it out",
+                               lambda: blend_runs(all_runs, plan.splits, best_rnn, baseline))
+        if blended is not None:
+            progress.line(f"[blend] {best_rnn} + {baseline}: weights learnt on the validation rows, seed by seed")
             blend_name = f"blend({best_rnn}+{baseline})"
-            blended = optional.run("the blend", "rerun with --no-ensemble to leave it out",
-                                   lambda: blend_runs(all_runs, splits, best_rnn, baseline))
-            if blended is not None:
-                progress.line(f"[blend] {best_rnn} + {baseline}: weights learnt on the validation rows, seed by seed")
-                all_runs[blend_name] = blended
-                described_models[blend_name] = (
-                    f"{best_rnn} and {baseline}, their log-probabilities weighed by a logistic regression learnt on "
-                    "the validation rows (one blend per seed of the network)", "blend")
-                extra["disagreement"] = {"first": best_rnn, "second": baseline,
-                                         **disagreement(all_runs[best_rnn], all_runs[baseline], splits)}
-        progress.line(f"[explain] {best_rnn}'s top tokens and misclassified test rows (integrated gradients)")
-        extra["explanations"] = optional.run(
-            "the explanations", "the table and verdicts above do not depend on them",
-            lambda: explain_best(store, best_rnn, baseline, splits[0], all_runs[best_rnn][0][0]),
-        )
-    comparison = result(warnings=optional.warnings, **extra)
-    write_report(comparison, out, all_runs, splits)
-    progress.line(f"Report written to {out}/")
-    return comparison
+            all_runs[blend_name] = blended
+            plan.described_models[blend_name] = (
+                f"{best_rnn} and {baseline}, their log-probabilities weighed by a logistic regression learnt on "
+                "the validation rows (one blend per seed of the network)", "blend")
+            extra["disagreement"] = {"first": best_rnn, "second": baseline,
+                                     **disagreement(all_runs[best_rnn], all_runs[baseline], plan.splits)}
+    progress.line(f"[explain] {best_rnn}'s top tokens and misclassified test rows (integrated gradients)")
+    extra["explanations"] = optional.run(
+        "the explanations", "the table and verdicts above do not depend on them",
+        lambda: explain_best(store, best_rnn, baseline, plan.splits[0], all_runs[best_rnn][0][0]),
+    )
+    return extra
 
 
 def _check_writable(out):

@@ -43,10 +43,16 @@ class RunStore:
         return self.folder / f"{name}.json"
 
     def get(self, name):
+        """The stored :class:`Run` called ``name``, or None."""
+        data = self.get_json(name)
+        return None if data is None else Run.from_json(data)
+
+    def get_json(self, name):
+        """The stored JSON object called ``name``, or None."""
         path = self._path(name)
         if not self.resume or not path.is_file():
             return None
-        return Run.from_json(json.loads(path.read_text(encoding="utf-8")))
+        return json.loads(path.read_text(encoding="utf-8"))
 
     def get_model(self, name):
         """The fitted pipeline stored with run ``name``, or None."""
@@ -68,10 +74,15 @@ class RunStore:
         os.replace(partial, path)
 
     def put(self, name, run):
+        """Keep :class:`Run` ``run`` as ``name``."""
+        self.put_json(name, asdict(run))
+
+    def put_json(self, name, data):
+        """Keep a JSON object as ``name``, written whole or not at all."""
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self._path(name)
         partial = path.with_suffix(".partial")
-        partial.write_text(json.dumps(asdict(run)), encoding="utf-8")
+        partial.write_text(json.dumps(data), encoding="utf-8")
         os.replace(partial, path)
 
 
@@ -133,6 +144,9 @@ class Run:
     trainable_params : int or None
     weights : list or None
         The blend's weights of the two models' log-probabilities.
+    tuning : dict or None
+        With ``--tune``: the settings the search chose and what it cost
+        (:class:`._tune.Tuning`).
     """
 
     pred: list
@@ -146,6 +160,7 @@ class Run:
     budget: dict | None = None
     trainable_params: int | None = None
     weights: list | None = None
+    tuning: dict | None = None
 
     @classmethod
     def from_json(cls, data):
@@ -232,42 +247,87 @@ def trainable_params(pipeline):
     return int(final.coef_.size + np.size(final.intercept_))
 
 
-def train_runs(task, models, splits, store, progress, *, seeds, epochs, max_features, maxlen, random_state):
-    """Train (or take from ``store``) every (model, seed, fold) run; ``{name: [[Run per fold] per seed]}``."""
+def train_runs(task, models, splits, store, progress, *, seeds, sizes, random_state, tune=None):
+    """Train (or take from ``store``) every (model, seed, fold) run; ``{name: [[Run per fold] per seed]}``.
+
+    ``sizes`` holds the networks' ``epochs``, ``max_features`` and
+    ``maxlen``; ``tune``, when given, is ``(candidates, folds)``: each model
+    is searched first on each fold (:mod:`._tune`), and every seed trains
+    the settings chosen there.
+    """
     registry = task.registry
     n_seeds = {name: seeds if registry[name].kind == "rnn" else 1 for name in models}
+    tunings = tune_all(task, models, splits, store, progress, sizes=sizes, random_state=random_state,
+                       budget=tune) if tune else {}
     jobs = [(name, seed, fold) for name in models for seed in range(n_seeds[name]) for fold in range(len(splits))]
     all_runs = {name: [[None] * len(splits) for _ in range(n_seeds[name])] for name in models}
     spent = []
     for i, (name, seed, fold) in enumerate(jobs):
         run_name = f"{name}-seed{seed}-fold{fold}"
         run = store.get(run_name)
-        where = f"{name}, seed {random_state + seed}, fold {fold + 1}/{len(splits)}"
+        where = f"[{i + 1}/{len(jobs)}] {name}, seed {random_state + seed}, fold {fold + 1}/{len(splits)}"
         if run is not None:
-            progress.line(f"[{i + 1}/{len(jobs)}] {where}: stored, skipped")
+            progress.line(f"{where}: stored, skipped")
         else:
             left = eta(spent, jobs[i:])
-            progress.line(f"[{i + 1}/{len(jobs)}] {where}: fitting ({registry[name].description})"
+            progress.line(f"{where}: fitting ({registry[name].description})"
                           + (f"; ETA {clock(left)}" if left is not None else ""))
-            rnn = registry[name].kind == "rnn"
-            callbacks = [progress.keras_callback(name, epochs)] if rnn else None
-            pipeline = make_model(name, task.name, epochs=epochs, max_features=max_features, maxlen=maxlen,
-                                  random_state=random_state + seed, callbacks=callbacks)
             start = time.perf_counter()
-            run = fit_and_predict(pipeline, splits[fold], validates=rnn)
+            run = _train_one(task, name, splits[fold], store, progress, run_name, sizes=sizes,
+                             seed=random_state + seed, tuning=tunings.get((name, fold)), keep=seed == 0 and fold == 0)
             spent.append((name, time.perf_counter() - start))
-            if seed == 0 and fold == 0 and task.name == "classification":  # kept for the report's explanations
-                if rnn:
-                    pipeline[-1].set_params(callbacks=None)  # the progress callback is not part of the model
-                store.put_model(run_name, pipeline)
-            store.put(run_name, run)
-            budget = run.budget
-            trained = (f", {budget['epochs']} epochs (kept {budget['best_epoch']}) in batches of "
-                       f"{budget['batch_size']}" if budget else "")
-            progress.line(f"[{i + 1}/{len(jobs)}] {where}: {task.score_line(splits[fold].y_test, run.pred)}, "
-                          f"fit {run.fit_seconds:.1f} s{trained}, elapsed {clock(progress.elapsed())}")
+            progress.line(f"{where}: {task.score_line(splits[fold].y_test, run.pred)}, fit {run.fit_seconds:.1f} s"
+                          f"{_trained(run.budget)}, elapsed {clock(progress.elapsed())}")
         all_runs[name][seed][fold] = run
     return all_runs
+
+
+def _trained(budget):
+    if not budget:
+        return ""
+    return f", {budget['epochs']} epochs (kept {budget['best_epoch']}) in batches of {budget['batch_size']}"
+
+
+def _train_one(task, name, split, store, progress, run_name, *, sizes, seed, tuning, keep):
+    """One run, trained now and stored; the first seed's first fold keeps its pipeline for the explanations."""
+    from ._tune import tuned_model
+
+    rnn = task.registry[name].kind == "rnn"
+    callbacks = [progress.keras_callback(name, sizes["epochs"])] if rnn else None
+    pipeline = tuned_model(make_model(name, task.name, random_state=seed, callbacks=callbacks, **sizes), tuning)
+    run = fit_and_predict(pipeline, split, validates=rnn)
+    run.tuning = None if tuning is None else tuning.to_json()
+    if keep and task.name == "classification":
+        if rnn:
+            pipeline[-1].set_params(callbacks=None)  # the progress callback is not part of the model
+        store.put_model(run_name, pipeline)
+    store.put(run_name, run)
+    return run
+
+
+def tune_all(task, models, splits, store, progress, *, sizes, random_state, budget):
+    """Each model's :class:`Tuning` on each fold, from the store or searched now; ``{(name, fold): Tuning}``."""
+    from ._tune import Tuning, describe, tune
+
+    candidates, folds = budget
+    found = {}
+    for name in models:
+        for fold, split in enumerate(splits):
+            key = f"tune-{name}-fold{fold}"
+            stored = store.get_json(key)
+            if stored is not None:
+                found[name, fold] = Tuning.from_json(stored)
+                continue
+            progress.line(f"[tune] {name}, fold {fold + 1}/{len(splits)}: {candidates} candidates x {folds} folds "
+                          "by successive halving on the fit rows")
+            pipeline = make_model(name, task.name, random_state=random_state, **sizes)
+            tuning = tune(pipeline, task.registry[name].kind, split, task, candidates=candidates, folds=folds,
+                          random_state=random_state)
+            store.put_json(key, tuning.to_json())
+            progress.line(f"[tune] {name}: chose {describe(tuning.params)} (cross-validated score "
+                          f"{tuning.score:.4f}) in {tuning.seconds:.0f} s")
+            found[name, fold] = tuning
+    return found
 
 
 def eta(spent, remaining):

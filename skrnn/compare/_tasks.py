@@ -53,9 +53,17 @@ def costs(runs):
     }
 
 
-def _cost_cells(m):
-    return [f"{m.fit_seconds:.1f}", f"{m.predict_seconds:.1f}",
-            "-" if m.peak_rss_mib is None else f"{m.peak_rss_mib:,.0f}"]
+def _cost_head(c):
+    return ["fit s", "predict s", "peak MiB"] + (["tune s"] if c.settings.get("tune") else [])
+
+
+def _cost_cells(c, m):
+    """A model's fit and predict seconds and peak memory (and its search's seconds under --tune), as cells."""
+    cells = [f"{m.fit_seconds:.1f}", f"{m.predict_seconds:.1f}",
+             "-" if m.peak_rss_mib is None else f"{m.peak_rss_mib:,.0f}"]
+    if c.settings.get("tune"):
+        cells.append(f"{m.tuning['seconds']:.1f}" if m.tuning else "-")
+    return cells
 
 
 class Classification:
@@ -141,8 +149,7 @@ class Classification:
         binary = len(c.classes) == 2
         cv = bool(c.settings.get("cv"))
         head = ["model", "accuracy", "macro-F1"] + (["ROC AUC"] if binary else []) + [
-            f"vs {c.baseline} (95% CI)", "McNemar p"] + (["t-test p"] if cv else []) + [
-            "fit s", "predict s", "peak MiB"]
+            f"vs {c.baseline} (95% CI)", "McNemar p"] + (["t-test p"] if cv else []) + _cost_head(c)
         rows = []
         for m in c.models:
             cells = [m.name, spread(m.scores["accuracy"]), spread(m.scores["macro_f1"])]
@@ -156,7 +163,7 @@ class Classification:
                 cells.append(_p_cell(vs["mcnemar_p"]))
                 if cv:
                     cells.append(f"{vs['t_test_p']:.3g}")
-            rows.append(cells + _cost_cells(m))
+            rows.append(cells + _cost_cells(c, m))
         return markdown_table(head, rows)
 
     def plots(self, c, all_runs, splits, draw):
@@ -287,8 +294,8 @@ class Regression:
     def table(self, c):
         sides = self.midpoint is not None
         head = ["model", "RMSE", "MAE", "R²"] + (["sentiment accuracy"] if sides else []) + [
-            f"RMSE vs {c.baseline} (95% CI)", "t-test p"] + (["sentiment vs baseline (95% CI)"] if sides else []) + [
-            "fit s", "predict s", "peak MiB"]
+            f"RMSE vs {c.baseline} (95% CI)", "t-test p"] + (["sentiment vs baseline (95% CI)"] if sides else []) + \
+            _cost_head(c)
         rows = []
         for m in c.models:
             s = m.scores
@@ -304,7 +311,7 @@ class Regression:
                 if sides:
                     cells.append(f"{100 * vs['sign_difference']:+.2f} ({100 * vs['sign_low']:+.2f} to "
                                  f"{100 * vs['sign_high']:+.2f})")
-            rows.append(cells + _cost_cells(m))
+            rows.append(cells + _cost_cells(c, m))
         return markdown_table(head, rows)
 
     def plots(self, c, all_runs, splits, draw):
