@@ -357,7 +357,7 @@ def test_rating_figures_are_the_textbook_statistics():
     all_runs = {"ridge": runs(ridge), "rnn": runs(*seeds)}
     figures = {name: task.figures(r, splits) for name, r in all_runs.items()}
     assert task.best(["ridge"], figures) == "ridge"
-    rnn = figures["rnn"]["scores"]
+    rnn = figures["rnn"].scores
     np.testing.assert_allclose(rnn["rmse"], [np.sqrt(mean_squared_error(y, p)) for p in seeds])
     np.testing.assert_allclose(rnn["mae"], [mean_absolute_error(y, p) for p in seeds])
     np.testing.assert_allclose(rnn["r2"], [r2_score(y, p) for p in seeds])

@@ -178,6 +178,37 @@ def _fail(message):
     return 2
 
 
+def _check_paths(args):
+    """The one-line error of a missing or unreadable path, or None."""
+    for option, path in (("--data", args.data), ("--test", args.test)):
+        if path is not None and not path.exists():
+            return f"{option} {path} does not exist; pass an IMDB folder or archive, a data file or a folder"
+        if path is not None and not os.access(path, os.R_OK):
+            return f"{option} {path} is not readable"
+    if args.out.exists() and not args.out.is_dir():
+        return f"--out {args.out} exists and is not a folder"
+    return None
+
+
+def _run(args, progress):
+    """``run_comparison`` with the command's options, skrnn's warnings printed as notes as they happen."""
+    import warnings
+
+    from . import run_comparison
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", UserWarning)
+        warnings.showwarning = _notes_to(progress)
+        return run_comparison(
+            data=args.data, test=args.test, test_size=args.test_size, cv=args.cv, seeds=args.seeds,
+            models=args.models, target=args.target, task=args.task, epochs=args.epochs,
+            max_features=args.max_features, maxlen=args.maxlen, delimiter=args.delimiter, tune=args.tune,
+            tune_folds=args.tune_folds, sample=args.sample, out=args.out, random_state=args.random_state,
+            text_column=args.text_column, label_column=args.label_column, encoding=args.encoding,
+            resume=not args.no_resume, ensemble=not args.no_ensemble, progress=progress,
+        )
+
+
 def main(argv=None):
     """Entry point of the ``skrnn`` command; returns the exit status."""
     # This process is ours: TensorFlow's C++ log lines are quieted before
@@ -188,49 +219,27 @@ def main(argv=None):
     if args.command != "compare":
         parser.print_help()
         return 2
-    for option, path in (("--data", args.data), ("--test", args.test)):
-        if path is not None and not path.exists():
-            return _fail(f"{option} {path} does not exist; pass an IMDB folder or archive, a data file or a folder")
-        if path is not None and not os.access(path, os.R_OK):
-            return _fail(f"{option} {path} is not readable")
-    if args.out.exists() and not args.out.is_dir():
-        return _fail(f"--out {args.out} exists and is not a folder")
+    from .._progress import Progress
     from ._data import resolve_target
-    from ._registry import check_model_names
+    from ._registry import check_model_names, registry_for
 
     try:
-        goal = resolve_target(args.data, args.target, args.task, args.label_column)
+        problem = _check_paths(args)
+        goal = None if problem else resolve_target(args.data, args.target, args.task, args.label_column)
     except ValueError as exc:
-        return _fail(str(exc))
+        problem = str(exc)
+    if problem:
+        return _fail(problem)
     if args.models is not None:
         try:
             check_model_names(args.models, goal.task)
         except ValueError as exc:
             parser.exit(2, f"{parser.prog} compare: error: argument --models: {exc} (see --help)\n")
-
-    import warnings
-
-    from .._progress import Progress
-    from . import run_comparison
-    from ._registry import registry_for
-
     progress = Progress(quiet=args.quiet)
-    registry = registry_for(goal.task)
-    if args.models is None or any(registry[m].kind == "rnn" for m in args.models):
+    if args.models is None or any(registry_for(goal.task)[m].kind == "rnn" for m in args.models):
         _import_tensorflow_quietly()  # only the recurrent models load TensorFlow
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("always", UserWarning)
-            warnings.showwarning = _notes_to(progress)
-            result = run_comparison(
-                data=args.data, test=args.test, test_size=args.test_size, cv=args.cv, seeds=args.seeds,
-                models=args.models, target=args.target, task=args.task, epochs=args.epochs,
-                max_features=args.max_features, maxlen=args.maxlen, delimiter=args.delimiter, tune=args.tune,
-                tune_folds=args.tune_folds,
-                sample=args.sample, out=args.out, random_state=args.random_state, text_column=args.text_column,
-                label_column=args.label_column, encoding=args.encoding, resume=not args.no_resume,
-                ensemble=not args.no_ensemble, progress=progress,
-            )
+        result = _run(args, progress)
     except KeyboardInterrupt:
         print("skrnn: interrupted; no report was written (finished runs are kept in --out/.runs and a rerun "
               "resumes from them)", file=sys.stderr)

@@ -112,12 +112,9 @@ def load_splits(data=None, *, target=None, test=None, test_size=0.2, cv=None, sa
         One split, or ``cv`` folds; classes are stratified.
     description : str
     """
-    from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
-
     from ..datasets import has_imdb, load_imdb_sample, load_text_dataset
 
     target = target or Target("classification", "label")
-    numeric = target.task == "regression"
     if data is None or has_imdb(data):
         if test is not None or cv is not None:
             raise ValueError("--test and --cv are for your own data; IMDB comes with its own test split.")
@@ -127,49 +124,69 @@ def load_splits(data=None, *, target=None, test=None, test_size=0.2, cv=None, sa
         rated = " (their star ratings, 1-4 and 7-10)" if target.imdb_ratings else ""
         return [Split(X_train, y_train, X_test, y_test)], (
             f"IMDB: {len(X_train):,} training and {len(X_test):,} test reviews{rated}")
+    numeric = target.task == "regression"
     options = dict(text_column=text_column, label_column=target.column, encoding=encoding, delimiter=delimiter,
                    numeric=numeric)
     train = load_text_dataset(data, **options)
     X, y = train.data, train.target
-    stratify = not numeric
+    draw = dict(random_state=random_state, stratify=not numeric)
     if test is not None:
         if cv is not None:
             raise ValueError("pass --test or --cv, not both.")
-        held = load_text_dataset(test, min_classes=1, **options)
-        if not numeric:
-            held.target = _as_training_labels(held.target, y)
-            unseen = sorted(set(held.target.tolist()) - set(y.tolist()), key=str)
-            if unseen:
-                raise ValueError(
-                    f"{test} holds label(s) the training data never has: {', '.join(map(repr, unseen))}; "
-                    "a classifier cannot predict them."
-                )
-        X_train, y_train = _sample(X, y, sample, random_state, stratify)
-        X_test, y_test = _sample(held.data, held.target, sample, random_state, stratify)
-        splits = [Split(X_train, y_train, X_test, y_test)]
-        where = f"{len(X_train):,} training rows from {data}, {len(X_test):,} test rows from {test}"
+        splits, where = _with_test_file(X, y, load_text_dataset(test, min_classes=1, **options), data, test,
+                                        sample, **draw)
     elif cv is not None:
-        X, y = _sample(X, y, sample, random_state, stratify)
-        if len(y) < cv:
-            raise ValueError(f"--cv {cv} needs at least {cv} rows, but the data has {len(y)}.")
-        folder = (StratifiedKFold if stratify else KFold)(cv, shuffle=True, random_state=random_state)
-        X = np.asarray(X, dtype=object)
-        splits = [Split(X[tr].tolist(), y[tr], X[te].tolist(), y[te]) for tr, te in folder.split(np.zeros(len(y)), y)]
-        where = f"{len(y):,} rows from {data}, {'stratified ' if stratify else ''}{cv}-fold cross-validation"
+        splits, where = _folds(X, y, cv, data, sample, **draw)
     else:
-        X, y = _sample(X, y, sample and int(sample / (1 - test_size)), random_state, stratify)
-        try:
-            X_train, X_test, y_train, y_test = train_test_split(
-                X, y, test_size=test_size, stratify=y if stratify else None, random_state=random_state)
-        except ValueError as exc:
-            raise ValueError(f"a stratified {test_size} test split of {data} is impossible: {exc}") from None
-        splits = [Split(list(X_train), y_train, list(X_test), y_test)]
-        where = (f"{len(y_train):,} training and {len(y_test):,} test rows ({'stratified ' if stratify else ''}"
-                 f"{test_size} hold-out) from {data}")
+        splits, where = _hold_out(X, y, test_size, data, sample, **draw)
     if numeric:
         return splits, f"{where}; predicting {target.column!r}, a number from {np.min(y):g} to {np.max(y):g}"
     classes = np.unique(y)
     return splits, f"{where}; {classes.size} classes ({', '.join(map(str, classes.tolist()))})"
+
+
+def _with_test_file(X, y, held, data, test, sample, *, random_state, stratify):
+    """The training rows from ``data`` and the test rows from ``test``."""
+    if stratify:
+        held.target = _as_training_labels(held.target, y)
+        unseen = sorted(set(held.target.tolist()) - set(y.tolist()), key=str)
+        if unseen:
+            raise ValueError(
+                f"{test} holds label(s) the training data never has: {', '.join(map(repr, unseen))}; "
+                "a classifier cannot predict them."
+            )
+    X_train, y_train = _sample(X, y, sample, random_state, stratify)
+    X_test, y_test = _sample(held.data, held.target, sample, random_state, stratify)
+    return [Split(X_train, y_train, X_test, y_test)], (
+        f"{len(X_train):,} training rows from {data}, {len(X_test):,} test rows from {test}")
+
+
+def _folds(X, y, cv, data, sample, *, random_state, stratify):
+    """K folds of the rows, every row tested once (stratified for classes)."""
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    X, y = _sample(X, y, sample, random_state, stratify)
+    if len(y) < cv:
+        raise ValueError(f"--cv {cv} needs at least {cv} rows, but the data has {len(y)}.")
+    folder = (StratifiedKFold if stratify else KFold)(cv, shuffle=True, random_state=random_state)
+    X = np.asarray(X, dtype=object)
+    splits = [Split(X[tr].tolist(), y[tr], X[te].tolist(), y[te]) for tr, te in folder.split(np.zeros(len(y)), y)]
+    return splits, f"{len(y):,} rows from {data}, {'stratified ' if stratify else ''}{cv}-fold cross-validation"
+
+
+def _hold_out(X, y, test_size, data, sample, *, random_state, stratify):
+    """A ``test_size`` share of the rows as test rows (stratified for classes)."""
+    from sklearn.model_selection import train_test_split
+
+    X, y = _sample(X, y, sample and int(sample / (1 - test_size)), random_state, stratify)
+    try:
+        X_train, X_test, y_train, y_test = train_test_split(
+            X, y, test_size=test_size, stratify=y if stratify else None, random_state=random_state)
+    except ValueError as exc:
+        raise ValueError(f"a stratified {test_size} test split of {data} is impossible: {exc}") from None
+    return [Split(list(X_train), y_train, list(X_test), y_test)], (
+        f"{len(y_train):,} training and {len(y_test):,} test rows ({'stratified ' if stratify else ''}{test_size} "
+        f"hold-out) from {data}")
 
 
 def carve_validation(splits, task, random_state, fraction=VALIDATION_FRACTION):

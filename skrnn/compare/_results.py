@@ -110,9 +110,9 @@ def summarize(task, all_runs, splits, baselines, described):
         fig = figures[name]
         description, kind = described[name]
         models.append(ModelResult(
-            name=name, description=description, kind=kind, scores=fig["scores"], fit_seconds=fig["fit_seconds"],
-            predict_seconds=fig["predict_seconds"], peak_rss_mib=fig["peak_rss_mib"],
-            trainable_params=runs[0][0].trainable_params, per_class=fig["per_class"], fold_scores=fig["fold_scores"],
+            name=name, description=description, kind=kind, scores=fig.scores, fit_seconds=fig.fit_seconds,
+            predict_seconds=fig.predict_seconds, peak_rss_mib=fig.peak_rss_mib,
+            trainable_params=runs[0][0].trainable_params, per_class=fig.per_class, fold_scores=fig.fold_scores,
             vs_baseline=None if name == baseline else task.versus(name, baseline, all_runs, splits, figures),
             history=runs[0][0].history, training=[seed_runs[0].budget for seed_runs in runs if seed_runs[0].budget],
             tuning=_tuning(runs),

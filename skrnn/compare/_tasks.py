@@ -8,13 +8,15 @@ plots. Everything else in a comparison runs on one path.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 
 from .._stats import bootstrap_difference, corrected_resampled_ttest, mcnemar_test, verdict
 from ._registry import DEFAULT_MODELS, DEFAULT_RATING_MODELS, MODELS, RATING_MODELS
 
-__all__ = ["Classification", "Regression", "task_for", "find_model", "best_network", "RATING_MIDPOINT", "spread",
-           "markdown_table"]
+__all__ = ["Figures", "Classification", "Regression", "task_for", "find_model", "best_network", "RATING_MIDPOINT",
+           "spread", "markdown_table"]
 
 #: IMDB's ratings are 1-4 (negative) and 7-10 (positive): a rating's side of
 #: this midpoint is its sentiment.
@@ -42,15 +44,26 @@ def _p_cell(values):
     return f"{np.median(values):.3g} (median of {values.size})"
 
 
-def costs(runs):
-    """Mean fit and predict seconds over every run, and the highest peak memory."""
+@dataclass
+class Figures:
+    """One model's figures over its runs: ``scores`` maps each metric to one value per seed."""
+
+    scores: dict
+    fold_scores: list
+    fit_seconds: float
+    predict_seconds: float
+    peak_rss_mib: float | None
+    per_class: dict = field(default_factory=dict)
+
+
+def figures_of(runs, scores, fold_scores, per_class=None):
+    """:class:`Figures` with the costs of ``runs``: mean fit and predict seconds, the highest peak memory."""
     flat = [r for seed_runs in runs for r in seed_runs]
     peaks = [r.peak_rss_mib for r in flat if r.peak_rss_mib is not None]
-    return {
-        "fit_seconds": float(np.mean([r.fit_seconds for r in flat])),
-        "predict_seconds": float(np.mean([r.predict_seconds for r in flat])),
-        "peak_rss_mib": max(peaks) if peaks else None,
-    }
+    return Figures(scores=scores, fold_scores=fold_scores, per_class=per_class or {},
+                   fit_seconds=float(np.mean([r.fit_seconds for r in flat])),
+                   predict_seconds=float(np.mean([r.predict_seconds for r in flat])),
+                   peak_rss_mib=max(peaks) if peaks else None)
 
 
 def _cost_head(c):
@@ -104,19 +117,16 @@ class Classification:
         scores = {"accuracy": accuracy, "macro_f1": macro_f1}
         if auc:
             scores["roc_auc"] = auc
-        return {
-            "scores": scores,
-            "per_class": {str(c): {"precision": float(mean_class[0, i]), "recall": float(mean_class[1, i]),
-                                   "f1": float(mean_class[2, i]), "support": int(support[i])}
-                          for i, c in enumerate(classes.tolist())},
-            "fold_scores": [float(np.mean([accuracy_score(s.y_test, np.asarray(seed_runs[f].pred, dtype=y.dtype))
-                                           for seed_runs in runs])) for f, s in enumerate(splits)],
-            **costs(runs),
-        }
+        per_class = {str(c): {"precision": float(mean_class[0, i]), "recall": float(mean_class[1, i]),
+                              "f1": float(mean_class[2, i]), "support": int(support[i])}
+                     for i, c in enumerate(classes.tolist())}
+        fold_scores = [float(np.mean([accuracy_score(s.y_test, np.asarray(seed_runs[f].pred, dtype=y.dtype))
+                                      for seed_runs in runs])) for f, s in enumerate(splits)]
+        return figures_of(runs, scores, fold_scores, per_class)
 
     def best(self, names, figures):
         """The strongest of ``names``: the highest mean accuracy."""
-        return max(names, key=lambda n: np.mean(figures[n]["scores"]["accuracy"]))
+        return max(names, key=lambda n: np.mean(figures[n].scores["accuracy"]))
 
     def versus(self, name, baseline, all_runs, splits, figures):
         """``name`` against ``baseline`` on the same test rows: the difference, its interval, the tests, the verdict.
@@ -138,7 +148,7 @@ class Classification:
         if len(splits) > 1:
             n_test = int(np.mean([len(s.y_test) for s in splits]))
             n_train = int(np.mean([len(s.y_train) for s in splits]))
-            t, p_t = corrected_resampled_ttest(figures[name]["fold_scores"], figures[baseline]["fold_scores"],
+            t, p_t = corrected_resampled_ttest(figures[name].fold_scores, figures[baseline].fold_scores,
                                                n_train=n_train, n_test=n_test)
             comparison.update(t=t, t_test_p=p_t)
             p_value = max(p_value, p_t)
@@ -254,11 +264,11 @@ class Regression:
         fold_scores = [float(np.mean([np.sqrt(np.mean((np.asarray(seed_runs[f].pred, dtype=float)
                                                       - np.asarray(s.y_test, dtype=float)) ** 2))
                                       for seed_runs in runs])) for f, s in enumerate(splits)]
-        return {"scores": scores, "per_class": {}, "fold_scores": fold_scores, **costs(runs)}
+        return figures_of(runs, scores, fold_scores)
 
     def best(self, names, figures):
         """The strongest of ``names``: the lowest mean RMSE."""
-        return min(names, key=lambda n: np.mean(figures[n]["scores"]["rmse"]))
+        return min(names, key=lambda n: np.mean(figures[n].scores["rmse"]))
 
     def versus(self, name, baseline, all_runs, splits, figures):
         """``name`` against ``baseline``, with the seeds' squared errors (and right sides) averaged per test row.
