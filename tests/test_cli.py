@@ -609,3 +609,36 @@ def test_tune_searches_the_networks_too_and_trains_the_choice(tmp_path, capsys):
     assert len(rnn["scores"]["accuracy"]) == 2  # both seeds train the settings the search chose
     assert (rnn["tuning"]["candidates"], rnn["tuning"]["folds"]) == (3, 2) == (
         results["models"][0]["tuning"]["candidates"], results["models"][0]["tuning"]["folds"])
+
+
+def test_the_blend_pools_no_worse_than_either_model_on_the_validation_rows():
+    from scipy.special import log_softmax, softmax
+
+    from skrnn.compare._blend import blend
+    from skrnn.compare._data import Split
+    from skrnn.compare._runs import Run
+
+    rng = np.random.RandomState(0)
+    y = rng.randint(0, 3, 600)
+    informative = softmax(3.0 * np.eye(3)[y] + rng.normal(0, 1.5, (600, 3)), axis=1)  # right more often
+    noise = softmax(rng.normal(0, 1.0, (600, 3)), axis=1)
+    split = Split(X_train=[""] * 300, y_train=y[:300], X_test=[""] * 300, y_test=y[300:],
+                  validation=np.arange(300))
+
+    def run(p):
+        return Run(pred=[], fit_seconds=1.0, predict_seconds=0.5, proba=p[300:].tolist(), classes=[0, 1, 2],
+                   val_proba=p[:300].tolist())
+
+    pooled = blend(run(informative), run(noise), split)
+    a, b = pooled.weights
+    assert a > 0.5 and b < 0.2  # the weight goes to the model that is right
+    codes = y[:300]
+
+    def loss(log_p):
+        return -log_softmax(log_p, axis=1)[np.arange(300), codes].mean()
+
+    val = a * np.log(informative[:300]) + b * np.log(noise[:300])
+    assert loss(val) <= min(loss(np.log(informative[:300])), loss(np.log(noise[:300]))) + 1e-9
+    expected = softmax(a * np.log(informative[300:]) + b * np.log(noise[300:]), axis=1)
+    np.testing.assert_allclose(pooled.proba, expected, atol=1e-4)
+    assert pooled.fit_seconds >= 2.0 and pooled.predict_seconds >= 1.0  # both models' costs are the blend's

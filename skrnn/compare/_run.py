@@ -282,8 +282,8 @@ def _blend_and_explain(plan, all_runs, store, progress, optional):
             blend_name = f"blend({best_rnn}+{baseline})"
             all_runs[blend_name] = blended
             plan.described_models[blend_name] = (
-                f"{best_rnn} and {baseline}, their log-probabilities weighed by a logistic regression learnt on "
-                "the validation rows (one blend per seed of the network)", "blend")
+                f"{best_rnn} and {baseline}, their log-probabilities pooled with two weights fitted on the "
+                "validation rows (one blend per seed of the network)", "blend")
             extra["disagreement"] = {"first": best_rnn, "second": baseline,
                                      **disagreement(all_runs[best_rnn], all_runs[baseline], plan.splits)}
     progress.line(f"[explain] {best_rnn}'s top tokens and misclassified test rows (integrated gradients)")
