@@ -7,9 +7,10 @@ best RNN with the best TF-IDF baseline, the whole run's wall time and, with
 docs/benchmarks.md. ``sst5-dev`` scores SST-5 on its development split,
 where settings are looked at; ``sst5`` on its test split, read once.
 ``imdb-5k`` is a stratified sample of 5,000 training and 5,000 test reviews.
-``stars-csv`` writes IMDB's reviews and their star ratings to a CSV file of
-its own (a ``stars`` column) and compares regressors on that column, as a
-user with a number column of their own would (``--target stars``).
+``stars-csv`` writes IMDB's reviews and their star ratings to CSV files of
+their own (a ``stars`` column) and compares regressors on that column, as a
+user with a number column of their own would (``--target stars``), on 5,000
+training and 5,000 test reviews drawn at random.
 
     python benchmarks/bench_compare.py [--sets imdb,imdb-5k,sst5-dev,sst5,imdb-rating,stars-csv] [--seeds 3]
         [--tune N]
@@ -102,8 +103,8 @@ def stars_csv(home, folder):
         path = Path(folder) / f"stars-{subset}.csv"
         pd.DataFrame({"text": bunch.data, "stars": bunch.ratings}).to_csv(path, index=False)
         paths[subset] = path
-    return dict(data=paths["train"], test=paths["test"], target="stars",
-                command_data=" --data stars-train.csv --test stars-test.csv --target stars")
+    return dict(data=paths["train"], test=paths["test"], target="stars", sample=5000,
+                command_data=" --data stars-train.csv --test stars-test.csv --target stars --sample 5000")
 
 
 if __name__ == "__main__":
