@@ -34,8 +34,8 @@ def main():
     parser.add_argument("--maxlen", type=int, default=None, help="their padded length (default: from the data)")
     parser.add_argument("--tune", type=int, default=None, help="tune every model with N candidates (default: no)")
     parser.add_argument("--out", default=None,
-                        help="keep the reports and the finished runs here, so a rerun resumes "
-                        "(default: a temporary folder)")
+                        help="keep the reports and the finished runs here, so a rerun resumes (default: a "
+                        "temporary folder; only then is the run's wall time stored)")
     args = parser.parse_args()
     from skrnn.compare import run_comparison
 
@@ -69,7 +69,8 @@ def main():
         lines = [
             f"{described}; {machine()}.",
             f"Command: `python benchmarks/bench_compare.py --sets {name} --seeds {args.seeds}{given}` "
-            f"(`skrnn compare{command_data} --seeds {args.seeds}`). The whole run took {wall / 60:.1f} minutes.",
+            f"(`skrnn compare{command_data} --seeds {args.seeds}`)."
+            + (f" The whole run took {wall / 60:.1f} minutes." if args.out is None else ""),
             "",
             result.table(),
             "",
