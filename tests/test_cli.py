@@ -642,3 +642,23 @@ def test_the_blend_pools_no_worse_than_either_model_on_the_validation_rows():
     expected = softmax(a * np.log(informative[300:]) + b * np.log(noise[300:]), axis=1)
     np.testing.assert_allclose(pooled.proba, expected, atol=1e-4)
     assert pooled.fit_seconds >= 2.0 and pooled.predict_seconds >= 1.0  # both models' costs are the blend's
+
+
+def test_task_reads_a_number_column_as_classes_or_the_label_column_as_numbers(tmp_path, capsys):
+    data = write_scores(tmp_path / "scores.csv")
+    out = tmp_path / "r"
+    # --task classification --target score: the scores are classes
+    assert main(["compare", "--data", str(data), "--target", "score", "--task", "classification", "--models",
+                 "tfidf-unigram", "--out", str(out), "--quiet"]) == 0
+    results = json.loads((out / "results.json").read_text())
+    assert results["task"] == "classification" and results["classes"] == [-3, -2, -1, 0, 1, 2, 3]
+    # --task regression with --label-column: the label column is a number to predict
+    assert main(["compare", "--data", str(data), "--label-column", "score", "--task", "regression", "--models",
+                 "tfidf-ridge", "--out", str(tmp_path / "r2"), "--quiet"]) == 0
+    results = json.loads((tmp_path / "r2" / "results.json").read_text())
+    assert results["task"] == "regression" and results["settings"]["column"] == "score"
+
+
+def test_imdb_ratings_cannot_be_classified(capsys):
+    assert main(["compare", "--target", "rating", "--task", "classification"]) == 2
+    assert "--target rating predicts IMDB's star ratings as numbers" in capsys.readouterr().err
