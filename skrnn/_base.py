@@ -47,6 +47,7 @@ from ._ids import OOV_ID, check_ids
 from ._model import build_rnn_model
 from ._training import (
     AUTO_HOLDOUT,
+    WITHOUT_HOLDOUT,
     TrainingState,
     auto_batch_size,
     auto_min_epochs,
@@ -316,7 +317,7 @@ class RecurrentEstimator:
     - ``_default_loss()`` and ``_default_metrics()``;
     - ``_encode_validation_target(y_val)``: checked ``validation_data``
       targets, encoded as the training targets are;
-    - ``_holdout_rows(y, fraction, parameter)``: the validation hold-out's
+    - ``_holdout_rows(y, fraction, parameter, also)``: the validation hold-out's
       ``(train rows, validation rows)`` of the encoded targets.
     """
 
@@ -842,14 +843,16 @@ class RecurrentEstimator:
                     "validate on one: set validation_split=0 to use validation_data."
                 )
             return (X, y, sample_weight), self._check_validation_data(validation_data)
-        parameter = "validation_split"
+        parameter, also = "validation_split", ""
         if stops and not validation_split:
             validation_split = AUTO_HOLDOUT
-            parameter = ("validation_split (the hold-out of epochs='auto')" if isinstance(self.epochs, str)
+            auto = isinstance(self.epochs, str)
+            parameter = ("validation_split (the hold-out of epochs='auto')" if auto
                          else "validation_split (early stopping's default)")
+            also = WITHOUT_HOLDOUT if auto else ""
         if not validation_split:
             return (X, y, sample_weight), None
-        rows, val_rows = self._holdout_rows(y, validation_split, parameter)
+        rows, val_rows = self._holdout_rows(y, validation_split, parameter, also)
 
         def take(a, index):
             return None if a is None else a[index]

@@ -177,12 +177,12 @@ class _RecurrentClassifier(RecurrentEstimator, KerasClassifierCompat):
                 )
         return self.target_encoder_.transform(y_val)
 
-    def _holdout_rows(self, y, fraction, parameter):
+    def _holdout_rows(self, y, fraction, parameter, also=""):
         if self._is_multilabel():
-            return multilabel_holdout_split(y, fraction, fit_seed(self), parameter=parameter)
+            return multilabel_holdout_split(y, fraction, fit_seed(self), parameter=parameter, also=also)
         labels = np.asarray(y).reshape(len(y), -1)
         labels = (labels[:, 0] if labels.shape[1] == 1 else labels.argmax(axis=1)).astype(np.int64)
-        return holdout_split(labels, fraction, fit_seed(self), parameter=parameter, names=self.classes_)
+        return holdout_split(labels, fraction, fit_seed(self), parameter=parameter, names=self.classes_, also=also)
 
     # -- the network's head ---------------------------------------------------
     def _output_head(self):

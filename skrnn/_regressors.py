@@ -112,8 +112,8 @@ class _RecurrentRegressor(RecurrentEstimator, KerasRegressorCompat):
     def _encode_validation_target(self, y_val):
         return self.target_encoder_.transform(y_val)
 
-    def _holdout_rows(self, y, fraction, parameter):
-        return random_holdout_split(len(y), fraction, fit_seed(self), parameter=parameter)
+    def _holdout_rows(self, y, fraction, parameter, also=""):
+        return random_holdout_split(len(y), fraction, fit_seed(self), parameter=parameter, also=also)
 
     # -- the network's head ---------------------------------------------------
     def _output_head(self):

@@ -199,7 +199,7 @@ def stopping_callback(patience, *, min_delta=STOPPING_MIN_DELTA, min_epochs=0):
     return KeepBestEpoch()
 
 
-def holdout_split(y, fraction, random_state, *, parameter="validation_split", names=None):
+def holdout_split(y, fraction, random_state, *, parameter="validation_split", names=None, also=""):
     """Row indices ``(train, validation)``: a stratified random ``fraction`` of ``y``.
 
     As scikit-learn's ``validation_fraction`` (``MLPClassifier``,
@@ -212,7 +212,8 @@ def holdout_split(y, fraction, random_state, *, parameter="validation_split", na
     hold-out cannot hold every class (fewer validation rows than classes,
     fewer training rows than classes, or a class with a single sample).
     ``names``, when given, are the class labels of the codes ``0, 1, ...``
-    in ``y``, for the message.
+    in ``y``, for the message; ``also`` is one more fix the message ends
+    with (e.g. :data:`WITHOUT_HOLDOUT`).
     """
     y = np.asarray(y)
     n = len(y)
@@ -222,7 +223,7 @@ def holdout_split(y, fraction, random_state, *, parameter="validation_split", na
     n_val = int(np.ceil(fraction * n))
     n_train = n - n_val
     described = ", ".join(f"{c!r}: {k}" for c, k in zip(classes.tolist(), counts.tolist()))
-    fix = _fix(parameter)
+    fix = _fix(parameter, also)
     if n_val < len(classes) or n_train < len(classes):
         raise ValueError(
             f"{parameter}={fraction} holds out {n_val} of {n} samples for validation and "
@@ -235,7 +236,7 @@ def holdout_split(y, fraction, random_state, *, parameter="validation_split", na
             f"{parameter}={fraction} needs at least 2 samples of every class to put each "
             f"class on both sides of the hold-out, but class {_plain(classes[counts.argmin()])!r} "
             f"has 1 (class counts: {{{described}}}); pass more samples of it, or a validation "
-            f"set of your own with fit(X, y, validation_data=(X_val, y_val)){_without_holdout(parameter)}."
+            f"set of your own with fit(X, y, validation_data=(X_val, y_val)){also}."
         )
     rows = np.arange(n)
     train, val = train_test_split(
@@ -249,32 +250,31 @@ def _plain(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _fix(parameter):
+#: The last fix for a hold-out that ``epochs="auto"`` drew: an integer ``epochs`` needs none.
+WITHOUT_HOLDOUT = (
+    "; or set epochs to a number (e.g. epochs=20) to train that many epochs on every row without a hold-out"
+)
+
+
+def _fix(parameter, also=""):
     return (
         f"raise {parameter}, pass more samples, or pass a validation set of your own "
-        f"with fit(X, y, validation_data=(X_val, y_val)){_without_holdout(parameter)}"
+        f"with fit(X, y, validation_data=(X_val, y_val)){also}"
     )
 
 
-def _without_holdout(parameter):
-    """The last fix for a hold-out that ``epochs="auto"`` drew: an integer ``epochs`` needs none."""
-    if "epochs='auto'" not in parameter:
-        return ""
-    return "; or set epochs to a number (e.g. epochs=20) to train that many epochs on every row without a hold-out"
-
-
-def _holdout_sizes(n, fraction, parameter):
+def _holdout_sizes(n, fraction, parameter, also=""):
     """``(n_train, n_val)`` of a hold-out, or a ValueError when a side would be empty."""
     n_val = int(np.ceil(fraction * n))
     if n - n_val < 1:
         raise ValueError(
             f"{parameter}={fraction} holds out {n_val} of {n} samples for validation and leaves none to "
-            f"train on; {_fix(parameter)}."
+            f"train on; {_fix(parameter, also)}."
         )
     return n - n_val, n_val
 
 
-def random_holdout_split(n, fraction, random_state, *, parameter="validation_split"):
+def random_holdout_split(n, fraction, random_state, *, parameter="validation_split", also=""):
     """Row indices ``(train, validation)``: a random ``fraction`` of ``n`` rows.
 
     The hold-out for regression targets, as scikit-learn's
@@ -282,12 +282,12 @@ def random_holdout_split(n, fraction, random_state, *, parameter="validation_spl
     n)`` rows drawn with ``train_test_split``, reproducible with an
     integer ``random_state``.
     """
-    _, n_val = _holdout_sizes(n, fraction, parameter)
+    _, n_val = _holdout_sizes(n, fraction, parameter, also)
     train, val = train_test_split(np.arange(n), test_size=n_val, random_state=check_random_state(random_state))
     return np.sort(train), np.sort(val)
 
 
-def multilabel_holdout_split(Y, fraction, random_state, *, parameter="validation_split"):
+def multilabel_holdout_split(Y, fraction, random_state, *, parameter="validation_split", also=""):
     """Row indices ``(train, validation)`` of a label indicator matrix, stratified label by label.
 
     Iterative stratification (Sechidis, Tsoumakas and Vlahavas, "On the
@@ -303,7 +303,7 @@ def multilabel_holdout_split(Y, fraction, random_state, *, parameter="validation
     """
     Y = np.asarray(Y) > 0.5
     n = len(Y)
-    _holdout_sizes(n, fraction, parameter)
+    _holdout_sizes(n, fraction, parameter, also)
     rng = check_random_state(random_state)
     ratios = np.array([1.0 - fraction, fraction])
     wanted_rows = n * ratios
@@ -334,7 +334,7 @@ def multilabel_holdout_split(Y, fraction, random_state, *, parameter="validation
     if not (subset == 1).any():
         raise ValueError(
             f"{parameter}={fraction} of {n} samples leaves no row for validation once every label is "
-            f"split in proportion; {_fix(parameter)}."
+            f"split in proportion; {_fix(parameter, also)}."
         )
     return np.flatnonzero(subset == 0), np.flatnonzero(subset == 1)
 
