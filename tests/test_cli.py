@@ -115,6 +115,7 @@ def test_bad_options_give_one_line_and_status_2(args, message, capsys):
     assert message in err and len(err.splitlines()) == 1 and "Traceback" not in err
 
 
+@pytest.mark.slow  # a subprocess that imports TensorFlow
 def test_missing_dataset_is_one_line(tmp_path):
     result = run_cli("compare", "--sample", "10", "--out", str(tmp_path / "r"),
                      env={"SKRNN_DATA_HOME": str(tmp_path / "empty"), "SKRNN_IMDB_URL": "http://127.0.0.1:9/x.tar.gz"})
