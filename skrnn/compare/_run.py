@@ -18,7 +18,7 @@ from ._registry import VALIDATION_FRACTION, check_model_names, resolve_sizes
 from ._report import write_report
 from ._results import ComparisonResult, summarize, versions
 from ._runs import RunStore, fingerprint, train_runs
-from ._tasks import RATING_MIDPOINT, task_for
+from ._tasks import RATING_MIDPOINT, best_network, task_for
 from ._tune import TUNE_FOLDS
 
 __all__ = ["run_comparison"]
@@ -185,8 +185,10 @@ def run_comparison(
     all_runs = train_runs(plan.task, plan.models, plan.splits, store, progress, seeds=seeds, sizes=plan.sizes,
                           random_state=random_state, tune=plan.tune)
     # The table and results.json first: no optional step below can cost them.
-    write_report(_result(plan, all_runs), plan.out, plots=False)
-    extra = _blend_and_explain(plan, all_runs, store, progress, optional) if plan.classifies_with_networks else {}
+    first = _result(plan, all_runs)
+    write_report(first, plan.out, plots=False)
+    extra = _blend_and_explain(plan, first, all_runs, store, progress, optional) \
+        if plan.classifies_with_networks else {}
     comparison = _result(plan, all_runs, warnings=optional.warnings, **extra)
     write_report(comparison, plan.out, all_runs, plan.splits)
     progress.line(f"Report written to {plan.out}/")
@@ -269,10 +271,14 @@ def _result(plan, all_runs, **extra):
     )
 
 
-def _blend_and_explain(plan, all_runs, store, progress, optional):
-    """The blend's row (added to ``all_runs``), the disagreement, and the explanations; each may fail alone."""
-    found, baseline = summarize(plan.task, all_runs, plan.splits, plan.baselines, plan.described_models)
-    best_rnn = max(plan.networks, key=lambda n: next(m for m in found if m.name == n).mean("accuracy"))
+def _blend_and_explain(plan, comparison, all_runs, store, progress, optional):
+    """The blend's row (added to ``all_runs``), the disagreement, and the explanations; each may fail alone.
+
+    ``comparison`` is the result of the runs so far: its baseline and its
+    best network are the two blended and explained.
+    """
+    baseline = comparison.baseline
+    best_rnn = best_network(comparison, "accuracy", max).name
     extra = {}
     if plan.ensemble:
         blended = optional.run("the blend", "rerun with --no-ensemble to leave it out",

@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from ._data import plain
+
 __all__ = ["Tuning", "search_space", "tune", "tuned_model", "describe", "TUNE_CANDIDATES", "TUNE_FOLDS",
            "MIN_TUNE_ROWS"]
 
@@ -92,7 +94,7 @@ def tune(pipeline, kind, split, task, *, candidates=TUNE_CANDIDATES, folds=TUNE_
     seconds = time.perf_counter() - start
     if not np.isfinite(search.best_score_):
         raise ValueError("every candidate of the search failed; rerun without --tune, or with more rows.")
-    params = {k: _plain(v) for k, v in search.best_params_.items()}
+    params = {k: plain(v) for k, v in search.best_params_.items()}
     return Tuning(params=params, score=float(search.best_score_), seconds=seconds, candidates=candidates,
                   folds=folds, rounds=int(search.n_iterations_))
 
@@ -108,7 +110,3 @@ def describe(params):
 def tuned_model(pipeline, tuning):
     """``pipeline`` with the settings ``tuning`` chose."""
     return pipeline if tuning is None else pipeline.set_params(**tuning.params)
-
-
-def _plain(value):
-    return value.item() if isinstance(value, np.generic) else value
