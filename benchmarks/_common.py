@@ -1,10 +1,9 @@
 """Helpers shared by the benchmark scripts."""
 
 import os
-import platform
 from pathlib import Path
 
-from _results import write_results
+from _results import cpu, write_results
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -15,22 +14,8 @@ def data_home():
 
 
 def machine():
-    """The CPU, the date and the library versions a section was measured with."""
-    import datetime
-    from importlib.metadata import PackageNotFoundError, version
-
-    def installed(name):
-        try:
-            return version(name)
-        except PackageNotFoundError:
-            return None
-
-    libraries = [(label, installed(dist)) for label, dist in (
-        ("TensorFlow", "tensorflow"), ("TensorFlow", "tensorflow-cpu"), ("Keras", "keras"),
-        ("scikit-learn", "scikit-learn"), ("skrnn", "skrnn"))]
-    shown = ", ".join(f"{label} {v}" for label, v in dict((name, v) for name, v in libraries if v).items())
-    return (f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {shown}; "
-            f"measured {datetime.date.today().isoformat()}")
+    """The CPU a section ran on, for its text; the date and versions go in its provenance (``_results``)."""
+    return cpu()
 
 
 def peak_rss_mib():
