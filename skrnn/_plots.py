@@ -16,7 +16,18 @@ def pyplot():
 
 
 def plot_history(history, path, *, title=""):
-    """Accuracy and loss per epoch, training and validation, as a Keras user plots them."""
+    """Accuracy and loss per epoch, training and validation, as a Keras user plots them.
+
+    Parameters
+    ----------
+    history : dict
+        An estimator's ``history_``: a list of values per metric, with
+        ``val_`` in front for the validation rows.
+    path : str or path-like
+        The PNG to write.
+    title : str, default=""
+        The figure's title.
+    """
     plt = pyplot()
     from matplotlib.ticker import MaxNLocator
 

@@ -194,7 +194,7 @@ _REGRESSOR_DOC = parameters_doc(
     attributes=(
         "    n_outputs_ : int\n"
         "        Target columns.\n"
-        "    target_mean_, target_scale_ : ndarray of shape (n_outputs_,)\n"
+        "    target_mean_, target_scale_ : ndarray of shape (n_outputs,)\n"
         "        The standardisation of the targets (0 and 1 without it).\n"
     ),
 )

@@ -157,7 +157,7 @@ class SequencePadder(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        Xt : ndarray of shape (n_sequences, maxlen_)
+        Xt : ndarray of shape (n_sequences, maxlen)
             Equal to ``keras.utils.pad_sequences(X, maxlen=maxlen_, ...)``.
         """
         check_is_fitted(self, "maxlen_")
@@ -194,7 +194,7 @@ class SequencePadder(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        names : ndarray of object of shape (maxlen_,)
+        names : ndarray of object of shape (maxlen,)
         """
         check_is_fitted(self, "maxlen_")
         return np.asarray([f"t{i}" for i in range(self.maxlen_)], dtype=object)

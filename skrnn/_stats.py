@@ -66,6 +66,16 @@ def bootstrap_difference(scores_a, scores_b, *, of=None, confidence=0.95, n_resa
     the interval of ``of(mean(A)) - of(mean(B))``: with squared errors and
     ``numpy.sqrt``, the RMSE difference.
 
+    Parameters
+    ----------
+    scores_a, scores_b : array-like of shape (n_samples,)
+        The two models' scores on the same rows.
+    of : callable, default=None
+        Applied to each mean before the difference.
+    confidence : float, default=0.95
+    n_resamples : int, default=2000
+    random_state : int, default=0
+
     Returns
     -------
     difference, low, high : float
@@ -92,6 +102,11 @@ def bootstrap_difference(scores_a, scores_b, *, of=None, confidence=0.95, n_resa
 
 def mcnemar_test(y_true, pred_a, pred_b):
     """McNemar's exact test: do A and B err on the same rows as often.
+
+    Parameters
+    ----------
+    y_true, pred_a, pred_b : array-like of shape (n_samples,)
+        The labels and the two models' predictions on the same rows.
 
     Returns
     -------

@@ -70,6 +70,16 @@ def get_data_home(data_home=None) -> Path:
 
     The argument if given, else the ``SKRNN_DATA_HOME`` environment variable,
     else ``~/skrnn_data``. Nothing is created.
+
+    Parameters
+    ----------
+    data_home : str or path-like, default=None
+        The folder to use; ``None`` looks it up as above.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder, with ``~`` expanded.
     """
     if data_home is None:
         data_home = os.environ.get("SKRNN_DATA_HOME") or os.path.join("~", "skrnn_data")
@@ -435,6 +445,17 @@ def has_imdb(path):
     ``skrnn compare --data PATH`` reads such a path with :func:`load_imdb`
     and anything else with :func:`load_text_dataset`.
 
+    Parameters
+    ----------
+    path : str or path-like
+        A file or a folder.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
     >>> has_imdb("reviews.csv")
     False
     """

@@ -82,6 +82,8 @@ class TensorFlowThreads(_WorkerPlugin):
     inter_op : int or None, default=None
         See :func:`limit_tensorflow_threads`.
 
+    Notes
+    -----
     Register it with ``client.register_plugin(TensorFlowThreads())``; it runs
     on every current and future worker.
     """

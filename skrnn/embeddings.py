@@ -13,8 +13,8 @@ on your own text) under a recurrent classifier:
    from the matrix; ``trainable_embeddings`` freezes it, or fine-tunes it
    after some frozen epochs.
 
-Examples
---------
+For example:
+
 >>> import numpy as np
 >>> from skrnn import TextVectorizer
 >>> from skrnn.embeddings import WordVectors, embedding_matrix

@@ -59,6 +59,8 @@ class Explanation:
         Integrated gradients: how far the scores' sum misses
         ``proba - baseline_proba``, as a fraction of it, after the
         refinement (at most 0.01 unless a warning said otherwise).
+    classes : list
+        The classifier's classes, for ``to_html`` and ``plot``.
     """
 
     text: str
@@ -118,7 +120,20 @@ class Explanation:
 
 
 def explanations_to_html(explanations, *, title="skrnn explanations"):
-    """A whole HTML page of explanations (no scripts, no external resources)."""
+    """A whole HTML page of explanations (no scripts, no external resources).
+
+    Parameters
+    ----------
+    explanations : iterable of Explanation
+        What :func:`explain` returned.
+    title : str, default="skrnn explanations"
+        The page's title (escaped, as every text on the page).
+
+    Returns
+    -------
+    str
+        The page, from ``<!DOCTYPE html>`` on.
+    """
     body = "\n<hr>\n".join(e.to_html() for e in explanations)
     return (f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title></head>"
             f"<body>\n{body}\n</body></html>\n")

@@ -12,8 +12,8 @@ multiplies the input ``x_t``, a recurrent kernel ``U`` of shape
 (units, k * units) multiplies the previous state, gates are stacked along
 the last axis. A masked (padding) step leaves the state unchanged.
 
-Examples
---------
+For example:
+
 >>> import numpy as np
 >>> from skrnn.reference import simple_rnn
 >>> x = np.ones((1, 3, 2))                      # batch 1, 3 steps, 2 features
@@ -32,7 +32,16 @@ __all__ = ["simple_rnn", "lstm", "gru", "predict_proba", "predict", "sigmoid"]
 
 
 def sigmoid(z):
-    """The logistic function 1 / (1 + exp(-z))."""
+    """The logistic function 1 / (1 + exp(-z)).
+
+    Parameters
+    ----------
+    z : array-like
+
+    Returns
+    -------
+    ndarray
+    """
     return 1.0 / (1.0 + np.exp(-z))
 
 
@@ -100,6 +109,15 @@ def lstm(x, W, U, b, *, mask=None, return_sequences=False, go_backwards=False):
     Shapes as in :func:`simple_rnn`, with ``W``: (features, 4 units),
     ``U``: (units, 4 units), ``b``: (4 units,), blocks in Keras' order
     i, f, g, o.
+
+    Parameters
+    ----------
+    x, W, U, b, mask, return_sequences, go_backwards
+        As in :func:`simple_rnn`, with the shapes above.
+
+    Returns
+    -------
+    h : ndarray of shape (batch, units), or (batch, steps, units)
     """
     units = U.shape[0]
 
@@ -128,7 +146,17 @@ def gru(x, W, U, b, *, mask=None, return_sequences=False, go_backwards=False):
         n = tanh(x_t W_n + b_xn + r * (h_{t-1} U_n + b_hn))    candidate
         h_t = z * h_{t-1} + (1 - z) * n
 
-    ``W``: (features, 3 units), ``U``: (units, 3 units), ``b``: (2, 3 units).
+    Parameters
+    ----------
+    x, mask, return_sequences, go_backwards
+        As in :func:`simple_rnn`.
+    W, U, b : ndarray
+        Of shapes (features, 3 units), (units, 3 units) and (2, 3 units).
+
+    Returns
+    -------
+    h : ndarray
+        As :func:`simple_rnn` returns it.
     """
     units = U.shape[0]
     b = np.asarray(b).reshape(2, 3 * units)

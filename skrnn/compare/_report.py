@@ -56,6 +56,20 @@ def write_report(comparison, out, all_runs=None, splits=None, *, plots=True):
     A plot that fails is left out with a warning in the report; the table
     and results.json never depend on one. ``plots=False`` writes the table
     and results.json alone.
+
+    Parameters
+    ----------
+    comparison : ComparisonResult
+        What :func:`run_comparison` returned.
+    out : str or path-like
+        The report's folder; created if missing.
+    all_runs : dict, default=None
+        The finished runs, for the per-model plots (curves, confusion
+        matrices); without them only the summary plots are drawn.
+    splits : list, default=None
+        The splits the runs were scored on, with ``all_runs``.
+    plots : bool, default=True
+        Draw the plots.
     """
     task = task_for(comparison.task, midpoint=comparison.midpoint)
 

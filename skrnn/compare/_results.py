@@ -25,6 +25,31 @@ class ModelResult:
     size, epochs run and the epoch it kept, on the first fold. ``tuning``
     (with ``--tune``) holds the settings chosen on the first fold, their
     cross-validated score, and the search's mean seconds per fold.
+
+    Attributes
+    ----------
+    name, description : str
+        The registry's name and description of the model.
+    kind : {"tfidf", "rnn", "blend"}
+    scores : dict
+        Metric -> one value per seed.
+    fit_seconds, predict_seconds : float
+        Mean seconds per seed.
+    peak_rss_mib : float or None
+        The process's peak memory while the model ran.
+    trainable_params : int or None
+    per_class : dict
+        Per-class precision, recall and F1 (classification).
+    fold_scores : list
+        Each fold's scores, with ``--cv``.
+    vs_baseline : dict or None
+        Difference, interval, p-value and verdict against the baseline.
+    history : dict
+        A network's ``history_`` (first seed).
+    training : list
+        Per network seed: batch size, epochs run, epoch kept.
+    tuning : dict or None
+        With ``--tune``: the chosen settings and their cost.
     """
 
     name: str
@@ -55,6 +80,29 @@ class ComparisonResult:
     how many rows every model trained on, was validated on and was tested
     on; ``classes`` is empty for a numeric target; ``midpoint`` is the
     rating's midpoint of IMDB's star ratings (else None).
+
+    Attributes
+    ----------
+    task : {"classification", "regression"}
+    settings : dict
+        The comparison's settings (seeds, sizes, budget, tuning).
+    versions : dict
+        The Python and library versions it ran on.
+    data : str
+        The data in words.
+    rows : dict
+        The rows every model trained on, was validated on and was tested on.
+    n_train, n_test : int
+    classes : list
+    baseline : str
+        The name of the strongest TF-IDF baseline.
+    models : list of ModelResult
+    midpoint : float or None
+    disagreement : dict or None
+        Where the best network and the baseline disagree (first seed).
+    explanations : dict or None
+        The words that moved the best network's predictions.
+    warnings : list of str
     """
 
     task: str

@@ -221,7 +221,19 @@ def fit_and_predict(model, split, *, validates=False):
 
 
 def timed(fn):
-    """Call ``fn()``; return its result and the seconds it took (``time.perf_counter``)."""
+    """Call ``fn()``; return its result and the seconds it took (``time.perf_counter``).
+
+    Parameters
+    ----------
+    fn : callable
+        Called with no arguments.
+
+    Returns
+    -------
+    result : object
+        What ``fn()`` returned.
+    seconds : float
+    """
     start = time.perf_counter()
     result = fn()
     return result, time.perf_counter() - start
@@ -229,6 +241,15 @@ def timed(fn):
 
 def timed_fit_predict(model, X_train, y_train, X_test):
     """Fit, then ``predict_proba`` of the positive class; with both durations.
+
+    Parameters
+    ----------
+    model : estimator
+        A binary classifier (or a pipeline ending in one).
+    X_train, y_train : array-like
+        Its training rows and labels.
+    X_test : array-like
+        The rows to predict.
 
     Returns
     -------
