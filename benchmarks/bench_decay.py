@@ -1,4 +1,4 @@
-"""The learning-rate decay on the main job's sample: constant, "auto", and a fixed per-epoch factor.
+"""The learning-rate decay on the README's 10,000-review IMDB sample: constant, "auto", and a fixed per-epoch factor.
 
 ``skrnn compare --sample 10000`` trains on 9,000 reviews (a 10 % validation
 hold-out) for 5 epochs. This trains its SimpleRNN and LSTM pipelines (the

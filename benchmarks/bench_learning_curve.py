@@ -110,8 +110,9 @@ def budget_table(runs, sizes):
 
 
 def target_lines(runs, sizes):
-    met = {True: "met", False: "missed"}
-    lines = ["Targets for the default LSTM pipeline (3-seed mean; the interval is the mean's 95 % t interval):", ""]
+    met = {True: "reached", False: "not reached"}
+    lines = ["The goals set for the default LSTM pipeline (3-seed mean; the interval is the mean's 95 % t interval):",
+             ""]
     for n, target in TARGETS.items():
         group = [r["accuracy"] for r in runs if r["variant"] == "lstm" and r["n_train"] == n]
         if group:

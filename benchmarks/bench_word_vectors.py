@@ -86,14 +86,15 @@ def paired(a, b):
 
 def targets(scores, sizes, variants):
     """Where the curve stands against the target, one line per variant and size."""
-    lines = ["Target: with vectors, a 3-seed mean at or above the random start's at every size (differences are "
-             "means of the per-seed paired differences, same training sample, with their 95 % t interval):", ""]
+    lines = ["The goal set for the vectors: a 3-seed mean at or above the random start's at every size "
+             "(differences are means of the per-seed paired differences, same training sample, with their 95 % t "
+             "interval):", ""]
     if "lstm-random" not in variants:
         return []
     for variant in (v for v in VECTOR_VARIANTS if v in variants):
         for n in sizes:
             gain, low, high = paired(scores[variant, n], scores["lstm-random", n])
-            verdict = "met" if gain >= 0 else "missed"
+            verdict = "reached" if gain >= 0 else "not reached"
             noise = " (the interval holds 0: no difference shown)" if low <= 0 <= high else ""
             lines.append(f"- {n:,} reviews, {variant}: {gain:+.1f} points over lstm-random ({low:+.1f} to "
                          f"{high:+.1f}){noise}: {verdict}.")

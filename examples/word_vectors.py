@@ -11,7 +11,7 @@ Published vectors work the same way: ``load_word_vectors("glove.6B.100d.txt",
 vocabulary=vectorizer)`` in place of step 1 (this example saves its own
 vectors in word2vec's format and reads them back with it).
 
-    pip install "skrnn[embeddings]"
+    pip install ".[embeddings]"    # in the skrnn checkout
     python examples/word_vectors.py          # quick: 1,000 training reviews, 200 steps
     python examples/word_vectors.py --full   # 25,000
 """

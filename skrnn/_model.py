@@ -3,8 +3,7 @@
 How padding is handled
 ----------------------
 With ``mask_padding=True`` the model does not lean on Keras masking (which
-makes the recurrent loop check a mask at every step, about 15-20 % of an
-LSTM's training time on CPU). Instead it first *packs* each row: the
+makes the recurrent loop check a mask at every step). Instead it first *packs* each row: the
 non-padding ids move to the front, in their order (:class:`PackTokens`).
 The recurrent layers then run unmasked, and every readout uses each row's
 length: the last state is read at step ``length - 1``, pooling covers the

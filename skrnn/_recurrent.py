@@ -265,10 +265,10 @@ def _by_rows(loop, x, states, block_rows):
 
     The rows are independent, so a batch can run as row blocks of equal
     size (``tf.map_fn``, the last block zero-filled), in parallel on the
-    CPU's cores. For TensorFlow's fused LSTM kernel this pays twice: one 128-row
-    run is slower than two 64-row runs side by side, and on bigger batches
-    the kernel splits each small step across threads and loses more in
-    synchronisation than it gains. ``block_rows=None`` runs the whole batch.
+    CPU's cores, instead of one kernel call splitting each small step
+    across threads. The LSTM's block size (64) was set by timing on the
+    benchmark machine; no stored benchmark measures it on its own.
+    ``block_rows=None`` runs the whole batch.
     """
     import tensorflow as tf
 

@@ -698,7 +698,8 @@ def _read_table(path, encoding, delimiter=None):
             import pyarrow  # noqa: F401
         except ImportError:
             raise ImportError(
-                f"reading {path} needs pyarrow: pip install 'skrnn[parquet]' (or pip install pyarrow)."
+                f"reading {path} needs pyarrow: pip install pyarrow "
+                "(or, in the skrnn checkout, pip install '.[parquet]')."
             ) from None
         return pd.read_parquet(path)
     text = _check_encoding(path, encoding)

@@ -19,7 +19,7 @@ Example
 >>> with joblib.parallel_backend("dask"):                         # doctest: +SKIP
 ...     search.fit(X, y)
 
-Requires the ``skrnn[dask]`` extra.
+Requires the ``dask`` extra (``pip install ".[dask]"`` in the skrnn checkout).
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def limit_tensorflow_threads(intra_op=None, inter_op=None):
     return True
 
 
-try:  # the plugin needs dask.distributed (the skrnn[dask] extra)
+try:  # the plugin needs dask.distributed (the dask extra)
     from distributed import WorkerPlugin as _WorkerPlugin
 except ImportError:  # pragma: no cover - without the extra
     _WorkerPlugin = object
