@@ -89,7 +89,16 @@ def main():
                       f"({d['rows']:,}); there {d['first']} is right on {100 * d['first_right']:.1f}% and "
                       f"{d['second']} on {100 * d['second_right']:.1f}% (first seed)."]
         print("\n".join(lines))
-        write_section(f"compare-{name}" + ("-tune" if args.tune else ""), "\n".join(lines))
+        write_section(f"compare-{name}" + _tune_suffix(args.tune), "\n".join(lines))
+
+
+def _tune_suffix(candidates):
+    """A tuned run's section: ``-tune`` at the default budget, ``-tune8`` at another."""
+    from skrnn.compare._tune import TUNE_CANDIDATES
+
+    if not candidates:
+        return ""
+    return "-tune" if candidates == TUNE_CANDIDATES else f"-tune{candidates}"
 
 
 def stars_csv(home, folder):

@@ -22,8 +22,9 @@ from ._data import plain
 __all__ = ["Tuning", "search_space", "tune", "tuned_model", "describe", "TUNE_CANDIDATES", "TUNE_FOLDS",
            "MIN_TUNE_ROWS"]
 
-#: The default budget: this many candidates per model, each scored by this many folds.
-TUNE_CANDIDATES, TUNE_FOLDS = 8, 3
+#: The default budget: this many candidates per model, each scored by this many folds. Six candidates keep a
+#: tuned comparison of SST-5 (8,544 sentences, three seeds) under 20 minutes on 2 CPU cores (docs/benchmarks.md).
+TUNE_CANDIDATES, TUNE_FOLDS = 6, 3
 #: Successive halving starts its first round on at least this many rows (or all of them): a network on fewer
 #: has too few rows for its own stopping hold-out.
 MIN_TUNE_ROWS = 300
