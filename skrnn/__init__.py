@@ -22,6 +22,7 @@ _LAZY = {
     "GRURegressor": "._regressors",
     "reference": ".reference",
     "inspection": ".inspection",
+    "export": ".export",
 }
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "embeddings",
     "reference",
     "inspection",
+    "export",
     "get_config",
     "set_config",
     "config_context",
@@ -48,7 +50,7 @@ def __getattr__(name):
         import importlib
 
         module = importlib.import_module(_LAZY[name], __name__)
-        value = module if name in ("reference", "inspection") else getattr(module, name)
+        value = module if name in ("reference", "inspection", "export") else getattr(module, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'skrnn' has no attribute {name!r}")

@@ -17,6 +17,7 @@ import skrnn.compare
 import skrnn.datasets
 import skrnn.distributed
 import skrnn.embeddings
+import skrnn.export
 import skrnn.inspection
 import skrnn.reference
 
@@ -27,6 +28,7 @@ numpydoc_validate = pytest.importorskip("numpydoc.validate")
 PAGES = " ".join(path.read_text(encoding="utf-8") for path in sorted((REPO / "docs" / "reference").glob("*.md")))
 MODULES = [
     skrnn, skrnn.datasets, skrnn.reference, skrnn.compare, skrnn.distributed, skrnn.inspection, skrnn.embeddings,
+    skrnn.export,
 ]
 NAMES = [(module.__name__, name) for module in MODULES for name in module.__all__]
 DOCUMENTED = [
