@@ -42,7 +42,8 @@ Examples
 ...                      GRUClassifier(units=4, epochs=2, random_state=0)).fit(texts, [1, 1, 0, 0] * 10)
 >>> model = to_keras(pipe)
 >>> import numpy as np
->>> bool(np.allclose(model.predict(np.array(["loved it"]), verbose=0), pipe.predict_proba(["loved it"]), atol=1e-5))
+>>> texts = np.array(["loved it", "a dull film"], dtype=object)   # or tf.constant([...])
+>>> bool(np.allclose(model.predict(texts, verbose=0), pipe.predict_proba(texts), atol=1e-5))
 True
 """
 
@@ -329,7 +330,9 @@ def to_keras(pipeline):
     Returns
     -------
     model : keras.Model
-        Input: a 1-D batch of strings. Output: ``predict_proba``'s
+        Input: a 1-D batch of strings (``tf.constant(texts)``, or a NumPy
+        array of ``dtype=object``: Keras refuses NumPy's fixed-width string
+        arrays). Output: ``predict_proba``'s
         probabilities for a classifier (columns in ``classes_`` order; each
         label's own for a multilabel one), ``predict``'s values for a
         regressor. Its first layer, ``text_to_ids``, gives the padded token
