@@ -26,11 +26,13 @@ import argparse
 import json
 import os
 import pickle
+import platform
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 import urllib.request
 from pathlib import Path
 
@@ -88,6 +90,33 @@ def alternate(calls, n):
             call()
             seconds[name].append(time.perf_counter() - start)
     return seconds
+
+
+def unicode_differences():
+    """Where Python's and TensorFlow's Unicode tables disagree, over every code point: a count per kind."""
+    import collections
+    import re
+    import unicodedata
+
+    import tensorflow as tf
+
+    chars = [chr(c) for c in range(0x20, 0x110000) if not 0xD800 <= c <= 0xDFFF]
+    kinds, examples = collections.Counter(), {}
+    lowered = tf.strings.lower(tf.constant(chars), encoding="utf-8").numpy()
+    word = tf.strings.regex_full_match(tf.constant(chars), r"[\pL\pN_]").numpy()
+    python_word = re.compile(r"\w")
+    for char, low, is_word in zip(chars, lowered, word):
+        category = unicodedata.category(char)
+        if char.lower() != low.decode("utf-8"):
+            kind = f"lower-cased by Python only (category {category})"
+            kinds[kind] += 1
+            examples.setdefault(kind, char)
+        if bool(python_word.fullmatch(char)) != bool(is_word):
+            side = "TensorFlow" if is_word else "Python"
+            kind = f"a word character for {side} only (category {category} in Python's tables)"
+            kinds[kind] += 1
+            examples.setdefault(kind, char)
+    return [(kind, n, f"U+{ord(examples[kind]):04X}") for kind, n in kinds.most_common()]
 
 
 def main():
@@ -187,6 +216,11 @@ def main():
         p50, p99 = percentiles(over_http[name][0])
         lines.append(f"| {name} | HTTP, loopback | {p50:.1f} | {p99:.1f} | {np.median(over_http[name][1]):,.0f} | "
                      f"{memory[name]:,.0f} |")
+    lines += ["", f"Where Python {platform.python_version()} (Unicode {unicodedata.unidata_version}) and TensorFlow "
+              f"{tf.__version__} read a character differently, over every code point (none of these occurs in the "
+              "test reviews above, or in SST-5's sentences, which the test suite checks):", "",
+              "| kind | code points | first |", "|---|---:|---|",
+              *[f"| {kind} | {n:,} | {first} |" for kind, n, first in unicode_differences()]]
     lines += ["", "| artefact | size on disk |", "|---|---:|",
               *[f"| {name} | {size / 2**20:.1f} MiB |" for name, size in sizes.items()]]
     print("\n".join(lines))

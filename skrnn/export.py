@@ -27,10 +27,11 @@ What the TensorFlow side computes, as :class:`~skrnn.TextVectorizer` and
 A setting TensorFlow ops cannot reproduce exactly (a callable
 ``preprocessor``, ``tokenizer`` or ``analyzer``, character n-grams, another
 ``token_pattern``) is refused with an error naming it: never an
-approximation. Lower-casing differs from Python's ``str.lower`` on a few
-characters whose lower case is longer than one character (for example the
-dotted capital I, "İ"); the differential benchmark on IMDB and SST-5 counts
-such texts (docs/benchmarks.md).
+approximation. Python and TensorFlow read Unicode from tables of different
+versions, so a few characters added to Unicode in recent years are
+lower-cased or counted as letters by one side only; IMDB's test reviews and
+SST-5's sentences hold none of them, and the benchmark lists each kind with
+its count (docs/benchmarks.md, "Shipping a model").
 
 Examples
 --------
