@@ -62,6 +62,7 @@ from sklearn.utils.validation import check_is_fitted
 # The layers a saved model is made of, registered so that keras.models.load_model reads model.keras.
 from . import _model, _recurrent  # noqa: F401
 from ._base import RecurrentEstimator
+from ._compat import write_saved_model
 from ._ids import OOV_ID
 from ._sequence import SequencePadder
 from ._text import DEFAULT_TOKEN_PATTERN, TextVectorizer
@@ -419,7 +420,7 @@ def save(pipeline, path):
     archive.track(model)
     archive.add_endpoint("serving_default", serve, input_signature=spec)
     archive.add_endpoint("token_ids", token_ids, input_signature=spec)
-    archive.write_out(str(staging / "saved_model"), verbose=False)
+    write_saved_model(archive, staging / "saved_model")
     metadata = {
         "task": "multilabel" if multilabel else "classification" if classifier else "regression",
         "classes": classes, "maxlen": text_layer.maxlen, "input": "texts",

@@ -16,6 +16,7 @@ concern:
   of one architecture.
 - :mod:`.validation`: scikit-learn's parameter validation
   (``_parameter_constraints``, ``fit_context``, ``validate_params``).
+- :mod:`.saved_model`: Keras' ``ExportArchive`` across Keras 3 versions.
 
 The hooks of scikeras' ``BaseWrapper`` that the estimators override
 (``_initialize``, ``_build_keras_model``, ``_fit_keras_model``, ...) are
@@ -38,6 +39,7 @@ _NAMES = {
     "target_type": "wrappers", "mark_routed_params": "wrappers",
     "Interval": "validation", "RealNotInt": "validation", "StrOptions": "validation", "fit_context": "validation",
     "validate_params": "validation",
+    "write_saved_model": "saved_model",
 }
 
 __all__ = sorted(_NAMES)
