@@ -55,7 +55,9 @@ def test_roc_auc_scoring_works():
 
 
 # -- fitting, predicting, scoring ----------------------------------------------------------
-@pytest.mark.parametrize("cls", CLASSIFIERS)
+# The fast subset trains the LSTM; the other cells run raw text through the same code in the full suite.
+@pytest.mark.parametrize("cls", [pytest.param(c, marks=() if c is LSTMClassifier else pytest.mark.slow)
+                                 for c in CLASSIFIERS])
 def test_pipeline_on_raw_text(cls):
     pipe = tiny_pipeline(cls, epochs=15, run_eagerly=False).fit(TEXTS, LABELS)
     proba = pipe.predict_proba(TEXTS)

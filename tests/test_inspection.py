@@ -20,7 +20,7 @@ def pipeline(cls=LSTMClassifier, vectorizer=None, maxlen=12, labels=LABELS, text
 
 
 @pytest.mark.parametrize("cls, params, vectorizer", [
-    (SimpleRNNClassifier, {}, None),
+    pytest.param(SimpleRNNClassifier, {}, None, marks=pytest.mark.slow),
     (LSTMClassifier, {}, None),
     pytest.param(GRUClassifier, {}, None, marks=pytest.mark.slow),
     pytest.param(LSTMClassifier, {"bidirectional": True, "n_layers": 2}, None, marks=pytest.mark.slow),
