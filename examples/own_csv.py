@@ -6,7 +6,7 @@ scores both, saves and reloads the network, and prints the words that moved
 its predictions. docs/tutorial.md walks through the same steps.
 
     python examples/own_csv.py --csv reviews.csv [--text-column text] [--label-column label]
-    python examples/own_csv.py                     # quick: writes a CSV of 600 IMDB reviews first
+    python examples/own_csv.py                     # quick: writes a CSV of 400 IMDB reviews first
 
 For several seeds, intervals and a verdict on the same file, run
 ``skrnn compare --data reviews.csv --seeds 3``.
@@ -29,7 +29,7 @@ def arguments():
     return p.parse_args()
 
 
-def imdb_csv(folder, n=600):
+def imdb_csv(folder, n=400):
     """A CSV of ``n`` IMDB training reviews (text, label), as a user's own file would look."""
     from skrnn.datasets import load_imdb_sample
 

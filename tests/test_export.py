@@ -260,7 +260,12 @@ def test_the_example_server_answers_and_refuses_bad_requests(tmp_path):
 
 @pytest.mark.slow
 def test_token_ids_equal_on_every_imdb_test_review_and_sst5_sentence(imdb_home):
-    """The differential test on real text: IMDB's 25,000 test reviews and SST-5's 11,855 sentences."""
+    """The differential test on real text: IMDB's 25,000 test reviews and SST-5's 11,855 sentences.
+
+    Words and bigrams, the vocabulary of IMDB's training reviews (of SST-5's
+    training sentences for SST-5). ``benchmarks/bench_export.py`` checks the
+    whole exported model on the same reviews.
+    """
     import pandas as pd
 
     from skrnn.datasets import load_imdb
