@@ -130,7 +130,7 @@ def _check_exportable(vectorizer):
 
 def _vocabulary_in_id_order(vectorizer):
     """The tokens of ids 2, 3, ... in order; they must be contiguous, as ``TextVectorizer`` numbers them."""
-    tokens = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
+    tokens = vectorizer.get_feature_names_out().tolist()
     ids = [vectorizer.vocabulary_[t] for t in tokens]
     if ids != list(range(OOV_ID + 1, OOV_ID + 1 + len(ids))):
         raise ExportError("the vectorizer's vocabulary ids are not 2, 3, ... in a row; refit it.")
