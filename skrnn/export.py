@@ -56,16 +56,14 @@ from pathlib import Path
 import keras
 import numpy as np
 import tensorflow as tf
-from sklearn.pipeline import Pipeline
-from sklearn.utils.validation import check_is_fitted
 
 # The layers a saved model is made of, registered so that keras.models.load_model reads model.keras.
 from . import _model, _recurrent  # noqa: F401
 from ._base import RecurrentEstimator
 from ._compat import write_saved_model
 from ._ids import OOV_ID
-from ._sequence import SequencePadder
-from ._text import DEFAULT_TOKEN_PATTERN, TextVectorizer
+from ._pipeline import text_pipeline_steps
+from ._text import DEFAULT_TOKEN_PATTERN
 
 __all__ = ["to_keras", "save", "ExportError", "TextToIds", "OutputHead", "HTML_TAG_PATTERN"]
 
@@ -87,26 +85,10 @@ class ExportError(ValueError):
 # -- what can be exported ------------------------------------------------------------------------
 def _parts(pipeline):
     """The fitted vectorizer, padder and estimator of ``pipeline``, or an :class:`ExportError`."""
-    if not isinstance(pipeline, Pipeline):
-        found = type(pipeline).__name__
-        hint = " (for a search, export its best_estimator_)" if hasattr(pipeline, "best_estimator_") else ""
-        raise ExportError(
-            f"export takes a fitted Pipeline TextVectorizer -> SequencePadder -> skrnn estimator, got {found}{hint}."
-        )
-    steps = [step for _, step in pipeline.steps]
-    kinds = [type(step).__name__ for step in steps]
-    if (len(steps) != 3 or not isinstance(steps[0], TextVectorizer) or not isinstance(steps[1], SequencePadder)
-            or not isinstance(steps[2], RecurrentEstimator)):
-        raise ExportError(
-            f"export takes a Pipeline of exactly TextVectorizer -> SequencePadder -> a skrnn classifier or "
-            f"regressor, got {' -> '.join(kinds)}."
-        )
-    vectorizer, padder, estimator = steps
-    check_is_fitted(vectorizer)
-    _check_exportable(vectorizer)
-    check_is_fitted(padder)
-    check_is_fitted(estimator)
-    return vectorizer, padder, estimator
+    return text_pipeline_steps(
+        pipeline, needs="export", estimator_types=RecurrentEstimator,
+        estimator_name="an skrnn classifier or regressor", error=ExportError, check_text_side=_check_exportable,
+    )
 
 
 def _check_exportable(vectorizer):

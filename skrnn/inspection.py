@@ -192,24 +192,11 @@ def top_tokens(pipeline, texts, n=20, *, method="integrated_gradients", min_coun
 
 
 def _parts(pipeline):
-    from sklearn.utils.validation import check_is_fitted
-
     from ._classifiers import GRUClassifier, LSTMClassifier, SimpleRNNClassifier
-    from ._sequence import SequencePadder
-    from ._text import TextVectorizer
+    from ._pipeline import text_pipeline_steps
 
-    steps = getattr(pipeline, "steps", None)
-    kinds = (TextVectorizer, SequencePadder, (SimpleRNNClassifier, LSTMClassifier, GRUClassifier))
-    if steps is None or len(steps) != 3 or not all(isinstance(s, k) for (_, s), k in zip(steps, kinds)):
-        found = " -> ".join(type(s).__name__ for _, s in steps) if steps else type(pipeline).__name__
-        raise TypeError(
-            "explain needs a Pipeline of TextVectorizer -> SequencePadder -> an skrnn classifier, got "
-            f"{found}; for a grid search pass search.best_estimator_."
-        )
-    vectorizer, padder, clf = (s for _, s in steps)
-    for step in (vectorizer, padder, clf):
-        check_is_fitted(step)
-    return vectorizer, padder, clf
+    return text_pipeline_steps(pipeline, needs="explain", estimator_name="an skrnn classifier",
+                               estimator_types=(SimpleRNNClassifier, LSTMClassifier, GRUClassifier))
 
 
 def _class_column(clf, label):
