@@ -164,7 +164,8 @@ def verdict(name, baseline, difference, low, high, p_value, *, alpha=0.05, scale
             higher_is_better=True):
     """Say in one sentence whether ``name`` is better than, worse than or level with ``baseline``.
 
-    Significant when the interval excludes 0 and ``p_value < alpha``. The
+    Significant when the interval excludes 0 and ``p_value < alpha``; when
+    only one of the two holds, the sentence says which. The
     difference is shown times ``scale``, in ``unit``, with ``digits`` decimals: accuracy in points by
     default; ``higher_is_better=False`` for an error such as RMSE.
 
@@ -172,6 +173,8 @@ def verdict(name, baseline, difference, low, high, p_value, *, alpha=0.05, scale
     'lstm is significantly better than tfidf (+2.00 points, 95% interval +1.00 to +3.00, p = 0.001).'
     >>> verdict("lstm", "ridge", -0.1, -0.15, -0.05, 0.001, scale=1, unit="RMSE", digits=3, higher_is_better=False)
     'lstm is significantly better than ridge (-0.100 RMSE, 95% interval -0.150 to -0.050, p = 0.001).'
+    >>> verdict("lstm", "tfidf", 0.002, -0.0001, 0.003, 0.03)
+    'lstm and tfidf are not distinguishable at 5%: p is under 0.05 but the interval holds 0 (+0.20 points, ...).'
     """
     figures = (
         f"({scale * difference:+.{digits}f} {unit}, {100 * (1 - alpha):.0f}% interval {scale * low:+.{digits}f} to "
@@ -182,4 +185,9 @@ def verdict(name, baseline, difference, low, high, p_value, *, alpha=0.05, scale
         return f"{name} is significantly {above} than {baseline} {figures}."
     if p_value < alpha and high < 0:
         return f"{name} is significantly {below} than {baseline} {figures}."
-    return f"{name} and {baseline} are not distinguishable at {100 * alpha:.0f}% {figures}."
+    level = f"{name} and {baseline} are not distinguishable at {100 * alpha:.0f}%"
+    if p_value < alpha:  # a borderline difference: say why a small p is not enough
+        return f"{level}: p is under {alpha:g} but the interval holds 0 {figures}."
+    if low > 0 or high < 0:
+        return f"{level}: the interval excludes 0 but p is {alpha:g} or more {figures}."
+    return f"{level} {figures}."

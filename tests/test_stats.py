@@ -65,8 +65,9 @@ def test_corrected_resampled_ttest_by_hand():
 @pytest.mark.parametrize("low, high, p, word", [
     (0.01, 0.03, 0.01, "significantly better"),
     (-0.03, -0.01, 0.01, "significantly worse"),
-    (-0.01, 0.03, 0.2, "not distinguishable"),
-    (0.001, 0.03, 0.07, "not distinguishable"),
+    (-0.01, 0.03, 0.2, "not distinguishable at 5% (+1.00 points"),
+    (0.001, 0.03, 0.07, "not distinguishable at 5%: the interval excludes 0 but p is 0.05 or more (+1.55 points"),
+    (-0.0001, 0.0033, 0.03, "not distinguishable at 5%: p is under 0.05 but the interval holds 0 (+0.16 points"),
 ])
 def test_verdict_says_it_in_words(low, high, p, word):
     assert word in verdict("rnn", "tfidf", (low + high) / 2, low, high, p)
