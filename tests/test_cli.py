@@ -34,7 +34,7 @@ def test_compare_writes_the_report(imdb_home, tmp_path):
         "explanations.html", "report.html", "report.md", "results.json", "roc.png"]
     check_html_report(out / "report.html", images=5)
     results = json.loads((out / "results.json").read_text())
-    assert results["n_train"] == results["n_test"] == 300 and results["classes"] == [0, 1]
+    assert results["n_train"] == results["n_test"] == 300 and results["classes"] == ["negative", "positive"]
     rnn = results["models"][1]
     assert rnn["name"] == "simple_rnn" and len(rnn["history"]["val_loss"]) == 2
     assert 0.6 <= results["models"][0]["scores"]["accuracy"][0] <= 1  # TF-IDF learns something from 300 reviews
@@ -49,7 +49,7 @@ def test_compare_writes_the_report(imdb_home, tmp_path):
     assert "## What the models read" in report and "simple_rnn (mean push)" in report
     assert "tfidf-unigram (coefficient)" in report and "Misclassified test rows, explained" in report
     explained = results["explanations"]
-    assert set(explained["rnn_top"]) == {"0", "1"} and len(explained["misclassified"]) == 3
+    assert set(explained["rnn_top"]) == {"negative", "positive"} and len(explained["misclassified"]) == 3
     assert "<script" not in (out / "explanations.html").read_text()
     assert (out / "comparison.png").read_bytes()[:4] == b"\x89PNG"
 
