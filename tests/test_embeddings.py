@@ -145,14 +145,14 @@ def test_a_million_rows_stream_in_little_memory(tmp_path, binary):
     n_rows, dim = 1_000_000, 8
     path = tmp_path / ("big.bin.gz" if binary else "big.txt")
     values = np.round(np.random.default_rng(0).normal(size=(1000, dim)), 4).astype("<f4")
+    # row i holds values[i % 1000], written after the word "w<i>"
+    tails = [v.tobytes() + b"\n" if binary else (" " + " ".join(map(str, v.tolist())) + "\n").encode()
+             for v in values]
+    separator = b" " if binary else b""
     with (gzip.open(path, "wb", compresslevel=1) if binary else open(path, "wb")) as f:
         f.write(f"{n_rows} {dim}\n".encode())
         for start in range(0, n_rows, 1000):
-            if binary:
-                f.write(b"".join(b"w%d " % (start + i) + v.tobytes() + b"\n" for i, v in enumerate(values)))
-            else:
-                f.write("".join(f"w{start + i} " + " ".join(map(str, v.tolist())) + "\n"
-                                for i, v in enumerate(values)).encode())
+            f.write(b"".join(b"w%d" % (start + i) + separator + tail for i, tail in enumerate(tails)))
     file_size = path.stat().st_size if not binary else n_rows * (4 * dim + 9)  # the uncompressed size
     wanted = [f"w{i}" for i in range(0, n_rows, 997)]
     tracemalloc.start()
