@@ -181,13 +181,12 @@ def verdict(name, baseline, difference, low, high, p_value, *, alpha=0.05, scale
         f"{scale * high:+.{digits}f}, p = {p_value:.3g})"
     )
     above, below = ("better", "worse") if higher_is_better else ("worse", "better")
-    if p_value < alpha and low > 0:
-        return f"{name} is significantly {above} than {baseline} {figures}."
-    if p_value < alpha and high < 0:
-        return f"{name} is significantly {below} than {baseline} {figures}."
+    excludes_zero, small_p = low > 0 or high < 0, p_value < alpha
+    if excludes_zero and small_p:
+        return f"{name} is significantly {above if low > 0 else below} than {baseline} {figures}."
     level = f"{name} and {baseline} are not distinguishable at {100 * alpha:.0f}%"
-    if p_value < alpha:  # a borderline difference: say why a small p is not enough
+    if small_p:  # a borderline difference: say why a small p is not enough
         return f"{level}: p is under {alpha:g} but the interval holds 0 {figures}."
-    if low > 0 or high < 0:
+    if excludes_zero:
         return f"{level}: the interval excludes 0 but p is {alpha:g} or more {figures}."
     return f"{level} {figures}."

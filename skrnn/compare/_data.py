@@ -14,7 +14,7 @@ import numpy as np
 from ._registry import VALIDATION_FRACTION
 
 __all__ = ["Split", "Target", "resolve_target", "load_splits", "carve_validation", "blend_too_small",
-           "class_counts", "plain", "IMDB_CLASSES"]
+           "class_counts", "plain"]
 
 #: IMDB's sentiment labels 0 and 1, by name.
 IMDB_CLASSES = ("negative", "positive")
@@ -126,7 +126,8 @@ def load_splits(data=None, *, target=None, test=None, test_size=0.2, cv=None, sa
             target="rating" if target.imdb_ratings else "label")
         rated = " (their star ratings, 1-4 and 7-10)" if target.imdb_ratings else ""
         if not target.imdb_ratings:  # the report names the classes, not 0 and 1
-            y_train, y_test = (np.asarray(IMDB_CLASSES, dtype=object)[y] for y in (y_train, y_test))
+            names = np.asarray(IMDB_CLASSES, dtype=object)
+            y_train, y_test = names[y_train], names[y_test]
         return [Split(X_train, y_train, X_test, y_test)], (
             f"IMDB: {len(X_train):,} training and {len(X_test):,} test reviews{rated}")
     numeric = target.task == "regression"
