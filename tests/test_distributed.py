@@ -1,7 +1,5 @@
 """Grid search on a real Dask LocalCluster, and tf.distribute strategies."""
 
-import os
-
 import numpy as np
 import pytest
 from sklearn.model_selection import GridSearchCV
@@ -25,22 +23,28 @@ def search():
     return GridSearchCV(pipeline, grid, cv=2)
 
 
-def test_grid_search_on_a_local_dask_cluster_matches_sequential(imdb_sample):
-    import joblib
+def test_grid_searches_on_a_local_dask_cluster_match_sequential(imdb_sample):
+    """Two searches on one LocalCluster (two worker processes; starting it costs more than either search)."""
     from distributed import Client, LocalCluster
 
     from skrnn.distributed import TensorFlowThreads
 
-    X, y = imdb_sample[0][:200], imdb_sample[1][:200]
-    sequential = search().fit(X, y)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster, Client(cluster) as client:
-        if os.environ.get("NOPLUGIN") is None:
-            client.register_plugin(TensorFlowThreads())
-            threads = client.run(lambda: __import__("tensorflow").config.threading.get_intra_op_parallelism_threads())
-            assert set(threads.values()) == {1}
-        with joblib.parallel_backend("dask"):
-            on_cluster = search().fit(X, y)
+        client.register_plugin(TensorFlowThreads())
+        threads = client.run(lambda: __import__("tensorflow").config.threading.get_intra_op_parallelism_threads())
+        assert set(threads.values()) == {1}
+        _imdb_grid_search_matches_sequential(*imdb_sample[:2])
+        _embedding_matrix_survives_a_grid_search()
+
+
+def _imdb_grid_search_matches_sequential(X, y):
+    import joblib
+
+    X, y = X[:200], y[:200]
+    sequential = search().fit(X, y)
+    with joblib.parallel_backend("dask"):
+        on_cluster = search().fit(X, y)
     assert on_cluster.best_params_ == sequential.best_params_
     np.testing.assert_array_equal(on_cluster.cv_results_["mean_test_score"],
                                   sequential.cv_results_["mean_test_score"])
@@ -71,9 +75,8 @@ def test_mirrored_string_is_cloneable():
         LSTMClassifier(distribution_strategy="tpu-pod", epochs=1).fit(np.array([[2, 3], [3, 2]]), [0, 1])
 
 
-def test_an_embedding_matrix_survives_a_dask_grid_search():
+def _embedding_matrix_survives_a_grid_search():
     import joblib
-    from distributed import Client, LocalCluster
 
     from skrnn.embeddings import embedding_matrix
 
@@ -85,10 +88,8 @@ def test_an_embedding_matrix_survives_a_dask_grid_search():
     grid = [{"lstmclassifier__embeddings": [None]},
             {"lstmclassifier__embeddings": [matrix], "lstmclassifier__trainable_embeddings": [False, 1]}]
     sequential = GridSearchCV(pipeline, grid, cv=2).fit(TEXTS, LABELS)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster, Client(cluster):
-        with joblib.parallel_backend("dask"):
-            on_cluster = GridSearchCV(pipeline, grid, cv=2).fit(TEXTS, LABELS)
+    with joblib.parallel_backend("dask"):
+        on_cluster = GridSearchCV(pipeline, grid, cv=2).fit(TEXTS, LABELS)
     np.testing.assert_array_equal(on_cluster.cv_results_["mean_test_score"],
                                   sequential.cv_results_["mean_test_score"])
     np.testing.assert_array_equal(on_cluster.predict_proba(TEXTS), sequential.predict_proba(TEXTS))
