@@ -51,6 +51,26 @@ def _imdb_grid_search_matches_sequential(X, y):
     np.testing.assert_array_equal(on_cluster.predict_proba(X[:20]), sequential.predict_proba(X[:20]))
 
 
+
+def _embedding_matrix_survives_a_grid_search():
+    import joblib
+
+    from skrnn.embeddings import embedding_matrix
+
+    vocabulary = TextVectorizer().fit(TEXTS)
+    matrix = embedding_matrix(vocabulary, {w: np.full(4, len(w) / 10) for w in vocabulary.vocabulary_},
+                              random_state=0)
+    pipeline = make_pipeline(TextVectorizer(vocabulary=vocabulary.vocabulary_), SequencePadder(maxlen=12),
+                             LSTMClassifier(units=4, epochs=2, random_state=0, run_eagerly=True))
+    grid = [{"lstmclassifier__embeddings": [None]},
+            {"lstmclassifier__embeddings": [matrix], "lstmclassifier__trainable_embeddings": [False, 1]}]
+    sequential = GridSearchCV(pipeline, grid, cv=2).fit(TEXTS, LABELS)
+    with joblib.parallel_backend("dask"):
+        on_cluster = GridSearchCV(pipeline, grid, cv=2).fit(TEXTS, LABELS)
+    np.testing.assert_array_equal(on_cluster.cv_results_["mean_test_score"],
+                                  sequential.cv_results_["mean_test_score"])
+    np.testing.assert_array_equal(on_cluster.predict_proba(TEXTS), sequential.predict_proba(TEXTS))
+
 @pytest.mark.parametrize("strategy", ["default", "mirrored-cpu"])
 def test_distribution_strategies_train_on_cpu(strategy):
     import tensorflow as tf
@@ -73,23 +93,3 @@ def test_mirrored_string_is_cloneable():
     assert clone(est).distribution_strategy == "mirrored"
     with pytest.raises(ValueError, match="distribution_strategy"):
         LSTMClassifier(distribution_strategy="tpu-pod", epochs=1).fit(np.array([[2, 3], [3, 2]]), [0, 1])
-
-
-def _embedding_matrix_survives_a_grid_search():
-    import joblib
-
-    from skrnn.embeddings import embedding_matrix
-
-    vocabulary = TextVectorizer().fit(TEXTS)
-    matrix = embedding_matrix(vocabulary, {w: np.full(4, len(w) / 10) for w in vocabulary.vocabulary_},
-                              random_state=0)
-    pipeline = make_pipeline(TextVectorizer(vocabulary=vocabulary.vocabulary_), SequencePadder(maxlen=12),
-                             LSTMClassifier(units=4, epochs=2, random_state=0, run_eagerly=True))
-    grid = [{"lstmclassifier__embeddings": [None]},
-            {"lstmclassifier__embeddings": [matrix], "lstmclassifier__trainable_embeddings": [False, 1]}]
-    sequential = GridSearchCV(pipeline, grid, cv=2).fit(TEXTS, LABELS)
-    with joblib.parallel_backend("dask"):
-        on_cluster = GridSearchCV(pipeline, grid, cv=2).fit(TEXTS, LABELS)
-    np.testing.assert_array_equal(on_cluster.cv_results_["mean_test_score"],
-                                  sequential.cv_results_["mean_test_score"])
-    np.testing.assert_array_equal(on_cluster.predict_proba(TEXTS), sequential.predict_proba(TEXTS))
