@@ -13,6 +13,7 @@ from .helpers import REPO
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 import _results  # noqa: E402
+import seed_means  # noqa: E402
 
 PAGE = (REPO / "docs" / "benchmarks.md").read_text(encoding="utf-8")
 NAMES = _results.section_names()
@@ -119,3 +120,31 @@ def test_no_page_or_script_narrates_work_history(path):
     text = text.replace("clear_session", "")  # Keras' API name, not history
     found = sorted({m.group(0) for m in HISTORY.finditer(text)})
     assert not found, f"{path.name} narrates work history: {found}"
+
+
+def test_welch_difference_matches_scipy_on_raw_values():
+    import numpy as np
+    from scipy import stats
+
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(0.85, 0.01, 3), rng.normal(0.83, 0.03, 4)
+    difference, low, high, p = seed_means.welch((a.mean(), a.std(ddof=1)), (b.mean(), b.std(ddof=1)), 3, 4)
+    reference = stats.ttest_ind(a, b, equal_var=False)
+    interval = reference.confidence_interval(0.95)
+    assert difference == pytest.approx(a.mean() - b.mean())
+    assert (low, high, p) == pytest.approx((interval.low, interval.high, reference.pvalue))
+
+
+DERIVED = [name for name in NAMES if _results.load(name)["provenance"]["command"].startswith(
+    "python benchmarks/seed_means.py")]
+
+
+@pytest.mark.parametrize("name", DERIVED)
+def test_a_difference_section_agrees_with_the_tables_it_reads(name):
+    """Rerunning a source table without its difference section leaves the page contradicting itself."""
+    import shlex
+
+    args = seed_means.build_parser().parse_args(shlex.split(_results.load(name)["provenance"]["command"])[2:])
+    expected = seed_means.difference_rows(args.first, args.second, args.column, args.seeds, args.points)
+    table = next(block["table"] for block in _results.load(name)["blocks"] if "table" in block)
+    assert table["rows"] == expected, f"{name} is stale: rerun its command"

@@ -1,0 +1,112 @@
+r"""The difference of two stored tables' seed means, with Welch's t interval.
+
+Pairs the rows of two stored sections by their ``model`` column, reads a
+"mean ± sd" column from each (the mean and standard deviation over the
+seeds), and stores a section of differences, first minus second: each with
+its 95% Welch interval and p-value (Welch-Satterthwaite degrees of freedom;
+``scipy.stats.ttest_ind_from_stats``). The prose beside two tables quotes
+this section instead of a figure worked out by hand. A selector
+``SECTION:COLUMN=VALUE`` keeps the rows of one section whose COLUMN holds
+VALUE, so that two groups of one table can be compared:
+
+    python benchmarks/seed_means.py compare-imdb-5k-tune compare-imdb-5k --seeds 3 --points \
+        --section compare-imdb-5k-tune-gain
+    python benchmarks/seed_means.py ratings-standardise:standardize_target=True \
+        ratings-standardise:standardize_target=False --column "mean ± sd" --seeds 3 \
+        --section ratings-standardise-difference
+
+A table's "mean ± sd" cells are stored to four decimals; the differences
+are computed from those stored figures.
+"""
+
+import argparse
+import math
+
+from _common import write_section
+from _results import load
+from scipy import stats
+
+
+def welch(a, b, n_a, n_b, confidence=0.95):
+    """``a - b`` for two (mean, sd) pairs over ``n_a`` and ``n_b`` seeds: (difference, low, high, p)."""
+    (mean_a, sd_a), (mean_b, sd_b) = a, b
+    var_a, var_b = sd_a**2 / n_a, sd_b**2 / n_b
+    difference = mean_a - mean_b
+    if var_a + var_b == 0:
+        return difference, difference, difference, float("nan")
+    dof = (var_a + var_b) ** 2 / (var_a**2 / (n_a - 1) + var_b**2 / (n_b - 1))
+    half = stats.t.ppf(0.5 + confidence / 2, dof) * math.sqrt(var_a + var_b)
+    p = stats.ttest_ind_from_stats(mean_a, sd_a, n_a, mean_b, sd_b, n_b, equal_var=False).pvalue
+    return difference, difference - half, difference + half, float(p)
+
+
+def rows(selector, column):
+    """``{model: (mean, sd)}`` of the stored section a selector names, and the section's name."""
+    name, _, where = selector.partition(":")
+    table = next(block["table"] for block in load(name)["blocks"] if "table" in block)
+    columns = table["columns"]
+    if column not in columns:
+        raise SystemExit(f"{name} has no column {column!r}; its columns are {', '.join(columns)}")
+    keep = lambda row: True  # noqa: E731
+    if where:
+        key, _, value = where.partition("=")
+        if key not in columns:
+            raise SystemExit(f"{name} has no column {key!r}; its columns are {', '.join(columns)}")
+        keep = lambda row: row[columns.index(key)] == value  # noqa: E731
+    found = {}
+    for row in filter(keep, table["rows"]):
+        cell = row[columns.index(column)]
+        if "±" in cell:
+            mean, sd = (float(part) for part in cell.split("±"))
+            found[row[columns.index("model")]] = (mean, sd)
+    return found
+
+
+def difference_rows(first, second, column="accuracy", seeds=3, points=False):
+    """The table rows of ``first`` minus ``second`` (selectors), one per model both hold."""
+    a, b = rows(first, column), rows(second, column)
+    models = [model for model in a if model in b]
+    if not models:
+        raise SystemExit(f"{first} and {second} share no model with a mean ± sd in {column!r}")
+    scale, digits = (100, 2) if points else (1, 3)
+    table = []
+    for model in models:
+        difference, low, high, p = welch(a[model], b[model], seeds, seeds)
+        verdict = "no difference" if low <= 0 <= high else ("first higher" if difference > 0 else "first lower")
+        shown = [f"{scale * value:+.{digits}f}" for value in (difference, low, high)]
+        table.append([model, f"{a[model][0]:.4f}", f"{b[model][0]:.4f}", shown[0], f"{shown[1]} to {shown[2]}",
+                      f"{p:.3g}", verdict])
+    return table
+
+
+def build_parser():
+    """The command line's parser (the tests read a stored command with it)."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("first", help="SECTION or SECTION:COLUMN=VALUE, the minuend")
+    parser.add_argument("second", help="SECTION or SECTION:COLUMN=VALUE, the subtrahend")
+    parser.add_argument("--column", default="accuracy", help='the "mean ± sd" column (default: accuracy)')
+    parser.add_argument("--seeds", type=int, default=3, help="the seeds behind each mean (default: 3)")
+    parser.add_argument("--points", action="store_true", help="show differences in points (x100)")
+    parser.add_argument("--section", required=True, help="the docs/benchmarks.md section to write")
+    return parser
+
+
+def main():
+    args = build_parser().parse_args()
+    table = difference_rows(args.first, args.second, args.column, args.seeds, args.points)
+    lines = [
+        f"`{args.first}` minus `{args.second}`, {args.column} on the seed means ({args.seeds} + {args.seeds} "
+        "seeds), with Welch's t 95% interval, from the stored four-decimal means and standard deviations.",
+        f"Command: `python benchmarks/seed_means.py {args.first} {args.second} --column \"{args.column}\" "
+        f"--seeds {args.seeds}{' --points' if args.points else ''} --section {args.section}`.",
+        "",
+        f"| model | first | second | difference{' (points)' if args.points else ''} | 95% interval | p | reads as |",
+        "|---|---:|---:|---:|---|---:|---|",
+        *("| " + " | ".join(row) + " |" for row in table),
+    ]
+    print("\n".join(lines))
+    write_section(args.section, "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
