@@ -16,11 +16,19 @@ VALUE, so that two groups of one table can be compared:
         --section ratings-standardise-difference
 
 A table's "mean ± sd" cells are stored to four decimals; the differences
-are computed from those stored figures.
+are computed from those stored figures. ``--column seeds`` computes the mean
+and standard deviation from a table's "seed N" columns instead:
+
+    python benchmarks/seed_means.py 'decay-sample:learning_rate_decay="auto"' \
+        'decay-sample:learning_rate_decay=constant (1.0)' --column seeds --points \
+        --section decay-sample-auto-vs-constant
 """
 
 import argparse
 import math
+import shlex
+import statistics
+import sys
 
 from _common import write_section
 from _results import load
@@ -41,12 +49,18 @@ def welch(a, b, n_a, n_b, confidence=0.95):
 
 
 def rows(selector, column):
-    """``{model: (mean, sd)}`` of the stored section a selector names, and the section's name."""
+    """``{model: (mean, sd)}`` of the stored section a selector names.
+
+    ``column`` is a "mean ± sd" column, or ``"seeds"``: the mean and standard
+    deviation of the row's "seed N" columns.
+    """
     name, _, where = selector.partition(":")
     table = next(block["table"] for block in load(name)["blocks"] if "table" in block)
     columns = table["columns"]
-    if column not in columns:
-        raise SystemExit(f"{name} has no column {column!r}; its columns are {', '.join(columns)}")
+    seeds = [i for i, label in enumerate(columns) if label.startswith("seed ")]
+    if column not in columns and not (column == "seeds" and len(seeds) > 1):
+        raise SystemExit(f"{name} has no column {column!r} (nor two 'seed N' columns for 'seeds'); "
+                         f"its columns are {', '.join(columns)}")
     keep = lambda row: True  # noqa: E731
     if where:
         key, _, value = where.partition("=")
@@ -55,9 +69,11 @@ def rows(selector, column):
         keep = lambda row: row[columns.index(key)] == value  # noqa: E731
     found = {}
     for row in filter(keep, table["rows"]):
-        cell = row[columns.index(column)]
-        if "±" in cell:
-            mean, sd = (float(part) for part in cell.split("±"))
+        if column == "seeds":
+            found[row[columns.index("model")]] = (statistics.mean(float(row[i]) for i in seeds),
+                                                  statistics.stdev(float(row[i]) for i in seeds))
+        elif "±" in row[columns.index(column)]:
+            mean, sd = (float(part) for part in row[columns.index(column)].split("±"))
             found[row[columns.index("model")]] = (mean, sd)
     return found
 
@@ -84,7 +100,8 @@ def build_parser():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("first", help="SECTION or SECTION:COLUMN=VALUE, the minuend")
     parser.add_argument("second", help="SECTION or SECTION:COLUMN=VALUE, the subtrahend")
-    parser.add_argument("--column", default="accuracy", help='the "mean ± sd" column (default: accuracy)')
+    parser.add_argument("--column", default="accuracy",
+                        help='the "mean ± sd" column, or seeds for the "seed N" columns (default: accuracy)')
     parser.add_argument("--seeds", type=int, default=3, help="the seeds behind each mean (default: 3)")
     parser.add_argument("--points", action="store_true", help="show differences in points (x100)")
     parser.add_argument("--section", required=True, help="the docs/benchmarks.md section to write")
@@ -96,9 +113,9 @@ def main():
     table = difference_rows(args.first, args.second, args.column, args.seeds, args.points)
     lines = [
         f"`{args.first}` minus `{args.second}`, {args.column} on the seed means ({args.seeds} + {args.seeds} "
-        "seeds), with Welch's t 95% interval, from the stored four-decimal means and standard deviations.",
-        f"Command: `python benchmarks/seed_means.py {args.first} {args.second} --column \"{args.column}\" "
-        f"--seeds {args.seeds}{' --points' if args.points else ''} --section {args.section}`.",
+        "seeds), with Welch's t 95% interval, from the stored "
+        + ("per-seed figures." if args.column == "seeds" else "four-decimal means and standard deviations."),
+        f"Command: `{shlex.join(['python', 'benchmarks/seed_means.py', *sys.argv[1:]])}`.",
         "",
         f"| model | first | second | difference{' (points)' if args.points else ''} | 95% interval | p | reads as |",
         "|---|---:|---:|---:|---|---:|---|",
