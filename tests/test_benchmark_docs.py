@@ -36,7 +36,7 @@ def test_section_is_the_rendering_of_its_json(name):
 VERSIONS_NOT_RECORDED = {
     "accuracy-batch", "accuracy-batch-more", "accuracy-bigrams", "accuracy-bigrams-explore",
     "accuracy-bigrams-more", "accuracy-bigrams-vote", "accuracy-ensembles",
-    "accuracy-fast", "compare-imdb-rating",
+    "accuracy-fast",
     "speed", "speed-torch", "time-to-accuracy-curves", "time-to-accuracy-layouts",
 }
 RECORDED = ("Python", "TensorFlow", "Keras", "scikit-learn", "skrnn")
