@@ -37,7 +37,7 @@ VERSIONS_NOT_RECORDED = {
     "accuracy-batch", "accuracy-batch-more", "accuracy-bigrams", "accuracy-bigrams-explore",
     "accuracy-bigrams-more", "accuracy-bigrams-vote", "accuracy-ensembles",
     "accuracy-fast",
-    "time-to-accuracy-curves", "time-to-accuracy-layouts",
+    "time-to-accuracy-curves",
 }
 RECORDED = ("Python", "TensorFlow", "Keras", "scikit-learn", "skrnn")
 
