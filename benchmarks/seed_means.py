@@ -48,6 +48,11 @@ def welch(a, b, n_a, n_b, confidence=0.95):
     return difference, difference - half, difference + half, float(p)
 
 
+def first_table(name):
+    """The first table of stored section ``name``: ``{"columns": [...], "rows": [...], ...}``."""
+    return next(block["table"] for block in load(name)["blocks"] if "table" in block)
+
+
 def rows(selector, column):
     """``{model: (mean, sd)}`` of the stored section a selector names.
 
@@ -55,7 +60,7 @@ def rows(selector, column):
     deviation of the row's "seed N" columns.
     """
     name, _, where = selector.partition(":")
-    table = next(block["table"] for block in load(name)["blocks"] if "table" in block)
+    table = first_table(name)
     columns = table["columns"]
     seeds = [i for i, label in enumerate(columns) if label.startswith("seed ")]
     if column not in columns and not (column == "seeds" and len(seeds) > 1):
@@ -67,14 +72,15 @@ def rows(selector, column):
         if key not in columns:
             raise SystemExit(f"{name} has no column {key!r}; its columns are {', '.join(columns)}")
         keep = lambda row: row[columns.index(key)] == value  # noqa: E731
+    model = columns.index("model")
     found = {}
     for row in filter(keep, table["rows"]):
         if column == "seeds":
-            found[row[columns.index("model")]] = (statistics.mean(float(row[i]) for i in seeds),
-                                                  statistics.stdev(float(row[i]) for i in seeds))
+            values = [float(row[i]) for i in seeds]
+            found[row[model]] = (statistics.mean(values), statistics.stdev(values))
         elif "±" in row[columns.index(column)]:
             mean, sd = (float(part) for part in row[columns.index(column)].split("±"))
-            found[row[columns.index("model")]] = (mean, sd)
+            found[row[model]] = (mean, sd)
     return found
 
 

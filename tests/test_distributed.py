@@ -51,7 +51,6 @@ def _imdb_grid_search_matches_sequential(X, y):
     np.testing.assert_array_equal(on_cluster.predict_proba(X[:20]), sequential.predict_proba(X[:20]))
 
 
-
 def _embedding_matrix_survives_a_grid_search():
     import joblib
 
@@ -70,6 +69,7 @@ def _embedding_matrix_survives_a_grid_search():
     np.testing.assert_array_equal(on_cluster.cv_results_["mean_test_score"],
                                   sequential.cv_results_["mean_test_score"])
     np.testing.assert_array_equal(on_cluster.predict_proba(TEXTS), sequential.predict_proba(TEXTS))
+
 
 @pytest.mark.parametrize("strategy", ["default", "mirrored-cpu"])
 def test_distribution_strategies_train_on_cpu(strategy):
