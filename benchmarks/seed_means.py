@@ -22,10 +22,22 @@ and standard deviation from a table's "seed N" columns instead:
     python benchmarks/seed_means.py 'decay-sample:learning_rate_decay="auto"' \
         'decay-sample:learning_rate_decay=constant (1.0)' --column seeds --points \
         --section decay-sample-auto-vs-constant
+
+Where each seed is a row of its own (the accuracy tables name a seed in the
+configuration), a selector ``SECTION[+SECTION...]:COLUMN~REGEX`` takes the
+rows of one or more sections whose COLUMN matches REGEX in full, and groups
+them by the pattern's first capture group (all of them together where it
+has none); the value read from each row is ``--column``:
+
+    python benchmarks/seed_means.py \
+        'accuracy-decay+accuracy-decay-more:configuration~(simple_rnn|lstm)-(?:default|seed\d)-decay' \
+        'accuracy+accuracy-more+accuracy-lstm-seeds:configuration~(simple_rnn|lstm)-(?:default|seed\d)-constant' \
+        --column "test accuracy" --points --section accuracy-decay-vs-constant
 """
 
 import argparse
 import math
+import re
 import shlex
 import statistics
 import sys
@@ -53,61 +65,97 @@ def first_table(name):
     return next(block["table"] for block in load(name)["blocks"] if "table" in block)
 
 
-def rows(selector, column):
-    """``{model: (mean, sd)}`` of the stored section a selector names.
+#: The group of a ``COLUMN~REGEX`` selector whose pattern has no capture group.
+ALL = "selected rows"
 
-    ``column`` is a "mean ± sd" column, or ``"seeds"``: the mean and standard
-    deviation of the row's "seed N" columns.
+
+def rows(selector, column, seeds=3):
+    """``{model: (mean, sd, n)}`` of the stored section(s) a selector names.
+
+    ``column`` is a "mean ± sd" column (``n`` is ``seeds``), or ``"seeds"``:
+    the mean and standard deviation of the row's "seed N" columns. With a
+    ``COLUMN~REGEX`` selector, ``column`` holds one value per row, and the
+    matching rows are grouped by the pattern's first capture group.
     """
-    name, _, where = selector.partition(":")
-    table = first_table(name)
+    names, _, where = selector.partition(":")
+    match = re.fullmatch(r"([^=~]+)([=~])(.*)", where)
+    if match and match[2] == "~":
+        return _groups(names.split("+"), match[1], match[3], column)
+    table = first_table(names)
     columns = table["columns"]
-    seeds = [i for i, label in enumerate(columns) if label.startswith("seed ")]
-    if column not in columns and not (column == "seeds" and len(seeds) > 1):
-        raise SystemExit(f"{name} has no column {column!r} (nor two 'seed N' columns for 'seeds'); "
+    seed_columns = [i for i, label in enumerate(columns) if label.startswith("seed ")]
+    if column not in columns and not (column == "seeds" and len(seed_columns) > 1):
+        raise SystemExit(f"{names} has no column {column!r} (nor two 'seed N' columns for 'seeds'); "
                          f"its columns are {', '.join(columns)}")
     keep = lambda row: True  # noqa: E731
-    if where:
-        key, _, value = where.partition("=")
+    if match:
+        key, value = match[1], match[3]
         if key not in columns:
-            raise SystemExit(f"{name} has no column {key!r}; its columns are {', '.join(columns)}")
+            raise SystemExit(f"{names} has no column {key!r}; its columns are {', '.join(columns)}")
         keep = lambda row: row[columns.index(key)] == value  # noqa: E731
     model = columns.index("model")
     found = {}
     for row in filter(keep, table["rows"]):
         if column == "seeds":
-            values = [float(row[i]) for i in seeds]
-            found[row[model]] = (statistics.mean(values), statistics.stdev(values))
+            values = [float(row[i]) for i in seed_columns]
+            found[row[model]] = (statistics.mean(values), statistics.stdev(values), len(values))
         elif "±" in row[columns.index(column)]:
             mean, sd = (float(part) for part in row[columns.index(column)].split("±"))
-            found[row[model]] = (mean, sd)
+            found[row[model]] = (mean, sd, seeds)
     return found
+
+
+def _groups(names, key, pattern, column):
+    """``{group: (mean, sd, n)}``: ``column`` over the rows of ``names`` whose ``key`` matches ``pattern``."""
+    grouped = {}
+    for name in names:
+        columns = first_table(name)["columns"]
+        for needed in (key, column):
+            if needed not in columns:
+                raise SystemExit(f"{name} has no column {needed!r}; its columns are {', '.join(columns)}")
+        for row in first_table(name)["rows"]:
+            match = re.fullmatch(pattern, row[columns.index(key)])
+            if match:
+                group = match[1] if match.re.groups else ALL
+                grouped.setdefault(group, []).append(float(row[columns.index(column)]))
+    few = [group for group, values in grouped.items() if len(values) < 2]
+    if not grouped or few:
+        raise SystemExit(f"{key}~{pattern} must match at least two rows of {'+'.join(names)} "
+                         f"per group; it matched {({g: len(v) for g, v in grouped.items()})}")
+    return {group: (statistics.mean(values), statistics.stdev(values), len(values))
+            for group, values in grouped.items()}
 
 
 def difference_rows(first, second, column="accuracy", seeds=3, points=False):
     """The table rows of ``first`` minus ``second`` (selectors), one per model both hold."""
-    a, b = rows(first, column), rows(second, column)
+    grouped = ["~" in selector.partition(":")[2] for selector in (first, second)]
+    if grouped[0] != grouped[1]:
+        raise SystemExit(f"{first} and {second}: either both selectors group rows with COLUMN~REGEX or neither")
+    a, b = rows(first, column, seeds), rows(second, column, seeds)
     models = [model for model in a if model in b]
     if not models:
         raise SystemExit(f"{first} and {second} share no model with a mean ± sd in {column!r}")
     scale, digits = (100, 2) if points else (1, 3)
     table = []
     for model in models:
-        difference, low, high, p = welch(a[model], b[model], seeds, seeds)
+        (mean_a, sd_a, n_a), (mean_b, sd_b, n_b) = a[model], b[model]
+        difference, low, high, p = welch((mean_a, sd_a), (mean_b, sd_b), n_a, n_b)
         verdict = "no difference" if low <= 0 <= high else ("first higher" if difference > 0 else "first lower")
         shown = [f"{scale * value:+.{digits}f}" for value in (difference, low, high)]
-        table.append([model, f"{a[model][0]:.4f}", f"{b[model][0]:.4f}", shown[0], f"{shown[1]} to {shown[2]}",
-                      f"{p:.3g}", verdict])
+        table.append([model, f"{mean_a:.4f}", f"{mean_b:.4f}", f"{n_a} + {n_b}", shown[0],
+                      f"{shown[1]} to {shown[2]}", f"{p:.3g}", verdict])
     return table
 
 
 def build_parser():
     """The command line's parser (the tests read a stored command with it)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("first", help="SECTION or SECTION:COLUMN=VALUE, the minuend")
-    parser.add_argument("second", help="SECTION or SECTION:COLUMN=VALUE, the subtrahend")
+    selector = "SECTION, SECTION:COLUMN=VALUE or SECTION[+SECTION...]:COLUMN~REGEX"
+    parser.add_argument("first", help=f"{selector}: the minuend")
+    parser.add_argument("second", help=f"{selector}: the subtrahend")
     parser.add_argument("--column", default="accuracy",
-                        help='the "mean ± sd" column, or seeds for the "seed N" columns (default: accuracy)')
+                        help='the "mean ± sd" column, seeds for the "seed N" columns, or with COLUMN~REGEX '
+                             "the column of one value per row (default: accuracy)")
     parser.add_argument("--seeds", type=int, default=3, help="the seeds behind each mean (default: 3)")
     parser.add_argument("--points", action="store_true", help="show differences in points (x100)")
     parser.add_argument("--section", required=True, help="the docs/benchmarks.md section to write")
@@ -117,14 +165,18 @@ def build_parser():
 def main():
     args = build_parser().parse_args()
     table = difference_rows(args.first, args.second, args.column, args.seeds, args.points)
+    source = {"seeds": "the stored per-seed figures.",
+              "grouped": "the stored single figures, one seed per row."}
+    grouped = "~" in args.first.partition(":")[2]
     lines = [
-        f"`{args.first}` minus `{args.second}`, {args.column} on the seed means ({args.seeds} + {args.seeds} "
-        "seeds), with Welch's t 95% interval, from the stored "
-        + ("per-seed figures." if args.column == "seeds" else "four-decimal means and standard deviations."),
+        f"`{args.first}` minus `{args.second}`: {args.column} on the seed means, with Welch's t 95% interval, "
+        "from " + source.get("grouped" if grouped else args.column,
+                             "the stored four-decimal means and standard deviations."),
         f"Command: `{shlex.join(['python', 'benchmarks/seed_means.py', *sys.argv[1:]])}`.",
         "",
-        f"| model | first | second | difference{' (points)' if args.points else ''} | 95% interval | p | reads as |",
-        "|---|---:|---:|---:|---|---:|---|",
+        f"| model | first | second | seeds | difference{' (points)' if args.points else ''} | 95% interval | p "
+        "| reads as |",
+        "|---|---:|---:|---:|---:|---|---:|---|",
         *("| " + " | ".join(row) + " |" for row in table),
     ]
     print("\n".join(lines))

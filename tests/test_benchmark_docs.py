@@ -135,6 +135,37 @@ def test_welch_difference_matches_statsmodels_on_raw_values():
     assert p == pytest.approx(reference.ttest_ind(usevar="unequal")[1])
 
 
+def _accuracy(section, configuration):
+    table = seed_means.first_table(section)
+    row = next(row for row in table["rows"] if row[0] == configuration)
+    return float(row[table["columns"].index("test accuracy")])
+
+
+def test_a_grouped_selector_takes_one_seed_per_row_across_sections():
+    import statistics
+
+    selector = r"accuracy-decay+accuracy-decay-more:configuration~(simple_rnn|lstm)-(?:default|seed\d)-decay"
+    found = seed_means.rows(selector, "test accuracy")
+    for model in ("simple_rnn", "lstm"):
+        values = [_accuracy("accuracy-decay", f"{model}-default-decay"),
+                  *(_accuracy("accuracy-decay-more", f"{model}-seed{seed}-decay") for seed in (1, 2))]
+        assert found[model] == pytest.approx((statistics.mean(values), statistics.stdev(values), 3))
+    assert set(found) == {"simple_rnn", "lstm"}
+    pooled = seed_means.rows(r"accuracy-decay-more:configuration~lstm-seed\d-decay", "test accuracy")
+    assert list(pooled) == [seed_means.ALL] and pooled[seed_means.ALL][2] == 2
+
+
+@pytest.mark.parametrize(("first", "second", "message"), [
+    (r"accuracy-decay:configuration~lstm-.*", "compare-imdb", "both selectors group rows"),
+    ("accuracy-decay:configuration~lstm-default-decay", "accuracy:configuration~lstm-default-constant",
+     "at least two rows"),
+    (r"accuracy-decay:config~lstm-.*", r"accuracy:config~lstm-.*", "no column 'config'"),
+])
+def test_a_grouped_selector_refuses_what_it_cannot_compare(first, second, message):
+    with pytest.raises(SystemExit, match=message):
+        seed_means.difference_rows(first, second, "test accuracy")
+
+
 DERIVED = [name for name in NAMES if _results.load(name)["provenance"]["command"].startswith(
     "python benchmarks/seed_means.py")]
 
