@@ -35,7 +35,7 @@ _PIPELINES = {
     "bilstm-early-stopping": {"cell": "lstm", "epochs": 8, "clf": {"bidirectional": True, "early_stopping": True}},
     "lstm-early-stopping": {"cell": "lstm", "epochs": 10, "clf": {"early_stopping": True}},
     **{f"{cell}-seed{seed}": {"cell": cell, "clf": {"random_state": seed}}
-       for cell in ("simple_rnn", "lstm") for seed in (1, 2)},
+       for cell in ("simple_rnn", "lstm", "gru") for seed in (1, 2)},
     "simple_rnn-early-stopping": {"cell": "simple_rnn", "epochs": 8, "clf": {"early_stopping": True}},
     **{f"simple_rnn-clip-seed{seed}": {"cell": "simple_rnn",
                                        "clf": {"optimizer__clipnorm": 1.0, "random_state": seed}}
@@ -112,6 +112,7 @@ SUITES = {
                            "simple_rnn-early-stopping-constant,lstm-maxlen-1000-constant,"
                            "bilstm-maxlen-1000-constant", 6),
     "constant-rate-lstm-seeds": ("accuracy-lstm-seeds", "lstm-seed1-constant,lstm-seed2-constant", 2),
+    "gru-seeds": ("accuracy-gru-seeds", "gru-seed1-decay,gru-seed2-decay", 4),
     "bilstm": ("accuracy-fast", "bilstm-decay-8-epochs,bilstm-decay-lr2e-3,bilstm-64-decay,"
                "bilstm-20k-dropout0.4-decay-6-epochs,bilstm-3-seeds-decay", 17),
     "bigrams": ("accuracy-bigrams", "lstm-bigrams,bilstm-bigrams,gru-bigrams,simple_rnn-bigrams", 10),
