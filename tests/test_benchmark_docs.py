@@ -36,7 +36,6 @@ def test_section_is_the_rendering_of_its_json(name):
 VERSIONS_NOT_RECORDED = {
     "accuracy-batch", "accuracy-batch-more", "accuracy-bigrams-explore",
     "accuracy-bigrams-more", "accuracy-bigrams-vote",
-    "accuracy-fast",
     "time-to-accuracy-curves",
 }
 RECORDED = ("Python", "TensorFlow", "Keras", "scikit-learn", "skrnn")
