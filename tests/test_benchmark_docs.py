@@ -35,7 +35,6 @@ def test_section_is_the_rendering_of_its_json(name):
 #: their command records the versions, and the name then leaves this list.
 VERSIONS_NOT_RECORDED = {
     "accuracy-batch", "accuracy-batch-more", "accuracy-bigrams-explore",
-    "accuracy-bigrams-vote",
     "time-to-accuracy-curves",
 }
 RECORDED = ("Python", "TensorFlow", "Keras", "scikit-learn", "skrnn")
