@@ -33,10 +33,7 @@ def test_section_is_the_rendering_of_its_json(name):
 
 #: Sections stored before their library versions were recorded: the page says so beside each. A rerun of
 #: their command records the versions, and the name then leaves this list.
-VERSIONS_NOT_RECORDED = {
-    "accuracy-batch-more",
-    "time-to-accuracy-curves",
-}
+VERSIONS_NOT_RECORDED = {"time-to-accuracy-curves"}
 RECORDED = ("Python", "TensorFlow", "Keras", "scikit-learn", "skrnn")
 
 
