@@ -69,6 +69,18 @@ def first_table(name):
 ALL = "selected rows"
 
 
+def _parse(selector):
+    """``(sections, match)``: a selector's sections and its ``COLUMN``, ``=`` or ``~``, ``VALUE`` (or None)."""
+    names, _, where = selector.partition(":")
+    return names, re.fullmatch(r"([^=~]+)([=~])(.*)", where)
+
+
+def grouped(selector):
+    """Whether a selector groups one-seed rows (``COLUMN~REGEX``)."""
+    match = _parse(selector)[1]
+    return bool(match) and match[2] == "~"
+
+
 def rows(selector, column, seeds=3):
     """``{model: (mean, sd, n)}`` of the stored section(s) a selector names.
 
@@ -77,9 +89,8 @@ def rows(selector, column, seeds=3):
     ``COLUMN~REGEX`` selector, ``column`` holds one value per row, and the
     matching rows are grouped by the pattern's first capture group.
     """
-    names, _, where = selector.partition(":")
-    match = re.fullmatch(r"([^=~]+)([=~])(.*)", where)
-    if match and match[2] == "~":
+    names, match = _parse(selector)
+    if grouped(selector):
         return _groups(names.split("+"), match[1], match[3], column)
     table = first_table(names)
     columns = table["columns"]
@@ -107,29 +118,29 @@ def rows(selector, column, seeds=3):
 
 def _groups(names, key, pattern, column):
     """``{group: (mean, sd, n)}``: ``column`` over the rows of ``names`` whose ``key`` matches ``pattern``."""
-    grouped = {}
+    found = {}
     for name in names:
-        columns = first_table(name)["columns"]
+        table = first_table(name)
+        columns = table["columns"]
         for needed in (key, column):
             if needed not in columns:
                 raise SystemExit(f"{name} has no column {needed!r}; its columns are {', '.join(columns)}")
-        for row in first_table(name)["rows"]:
+        for row in table["rows"]:
             match = re.fullmatch(pattern, row[columns.index(key)])
             if match:
                 group = match[1] if match.re.groups else ALL
-                grouped.setdefault(group, []).append(float(row[columns.index(column)]))
-    few = [group for group, values in grouped.items() if len(values) < 2]
-    if not grouped or few:
+                found.setdefault(group, []).append(float(row[columns.index(column)]))
+    few = [group for group, values in found.items() if len(values) < 2]
+    if not found or few:
         raise SystemExit(f"{key}~{pattern} must match at least two rows of {'+'.join(names)} "
-                         f"per group; it matched {({g: len(v) for g, v in grouped.items()})}")
+                         f"per group; it matched {({g: len(v) for g, v in found.items()})}")
     return {group: (statistics.mean(values), statistics.stdev(values), len(values))
-            for group, values in grouped.items()}
+            for group, values in found.items()}
 
 
 def difference_rows(first, second, column="accuracy", seeds=3, points=False):
     """The table rows of ``first`` minus ``second`` (selectors), one per model both hold."""
-    grouped = ["~" in selector.partition(":")[2] for selector in (first, second)]
-    if grouped[0] != grouped[1]:
+    if grouped(first) != grouped(second):
         raise SystemExit(f"{first} and {second}: either both selectors group rows with COLUMN~REGEX or neither")
     a, b = rows(first, column, seeds), rows(second, column, seeds)
     models = [model for model in a if model in b]
@@ -167,10 +178,9 @@ def main():
     table = difference_rows(args.first, args.second, args.column, args.seeds, args.points)
     source = {"seeds": "the stored per-seed figures.",
               "grouped": "the stored single figures, one seed per row."}
-    grouped = "~" in args.first.partition(":")[2]
     lines = [
         f"`{args.first}` minus `{args.second}`: {args.column} on the seed means, with Welch's t 95% interval, "
-        "from " + source.get("grouped" if grouped else args.column,
+        "from " + source.get("grouped" if grouped(args.first) else args.column,
                              "the stored four-decimal means and standard deviations."),
         f"Command: `{shlex.join(['python', 'benchmarks/seed_means.py', *sys.argv[1:]])}`.",
         "",
