@@ -104,14 +104,14 @@ def rows(selector, column, seeds=3):
         if key not in columns:
             raise SystemExit(f"{names} has no column {key!r}; its columns are {', '.join(columns)}")
         keep = lambda row: row[columns.index(key)] == value  # noqa: E731
-    model = columns.index("model")
+    model, cell = columns.index("model"), columns.index(column) if column in columns else None
     found = {}
     for row in filter(keep, table["rows"]):
         if column == "seeds":
             values = [float(row[i]) for i in seed_columns]
             found[row[model]] = (statistics.mean(values), statistics.stdev(values), len(values))
-        elif "±" in row[columns.index(column)]:
-            mean, sd = (float(part) for part in row[columns.index(column)].split("±"))
+        elif "±" in row[cell]:
+            mean, sd = (float(part) for part in row[cell].split("±"))
             found[row[model]] = (mean, sd, seeds)
     return found
 
@@ -125,11 +125,12 @@ def _groups(names, key, pattern, column):
         for needed in (key, column):
             if needed not in columns:
                 raise SystemExit(f"{name} has no column {needed!r}; its columns are {', '.join(columns)}")
+        by, value = columns.index(key), columns.index(column)
         for row in table["rows"]:
-            match = re.fullmatch(pattern, row[columns.index(key)])
+            match = re.fullmatch(pattern, row[by])
             if match:
                 group = match[1] if match.re.groups else ALL
-                found.setdefault(group, []).append(float(row[columns.index(column)]))
+                found.setdefault(group, []).append(float(row[value]))
     few = [group for group, values in found.items() if len(values) < 2]
     if not found or few:
         raise SystemExit(f"{key}~{pattern} must match at least two rows of {'+'.join(names)} "
