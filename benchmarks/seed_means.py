@@ -26,8 +26,9 @@ and standard deviation from a table's "seed N" columns instead:
 Where each seed is a row of its own (the accuracy tables name a seed in the
 configuration), a selector ``SECTION[+SECTION...]:COLUMN~REGEX`` takes the
 rows of one or more sections whose COLUMN matches REGEX in full, and groups
-them by the pattern's first capture group (all of them together where it
-has none); the value read from each row is ``--column``:
+them by the pattern's first capture group (all of them together, in one
+row named by ``--label``, where it has none); the value read from each row
+is ``--column``:
 
     python benchmarks/seed_means.py \
         'accuracy-decay+accuracy-decay-more:configuration~(simple_rnn|lstm)-(?:default|seed\d)-decay' \
@@ -65,7 +66,7 @@ def first_table(name):
     return next(block["table"] for block in load(name)["blocks"] if "table" in block)
 
 
-#: The group of a ``COLUMN~REGEX`` selector whose pattern has no capture group.
+#: The group of a ``COLUMN~REGEX`` selector whose pattern has no capture group (``--label`` renames it).
 ALL = "selected rows"
 
 
@@ -81,17 +82,18 @@ def grouped(selector):
     return bool(match) and match[2] == "~"
 
 
-def rows(selector, column, seeds=3):
+def rows(selector, column, seeds=3, label=ALL):
     """``{model: (mean, sd, n)}`` of the stored section(s) a selector names.
 
     ``column`` is a "mean ± sd" column (``n`` is ``seeds``), or ``"seeds"``:
     the mean and standard deviation of the row's "seed N" columns. With a
     ``COLUMN~REGEX`` selector, ``column`` holds one value per row, and the
-    matching rows are grouped by the pattern's first capture group.
+    matching rows are grouped by the pattern's first capture group, or
+    all under ``label`` where the pattern has none.
     """
     names, match = _parse(selector)
-    if grouped(selector):
-        return _groups(names.split("+"), match[1], match[3], column)
+    if match and match[2] == "~":
+        return _groups(names.split("+"), match[1], match[3], column, label)
     table = first_table(names)
     columns = table["columns"]
     seed_columns = [i for i, label in enumerate(columns) if label.startswith("seed ")]
@@ -116,7 +118,7 @@ def rows(selector, column, seeds=3):
     return found
 
 
-def _groups(names, key, pattern, column):
+def _groups(names, key, pattern, column, label=ALL):
     """``{group: (mean, sd, n)}``: ``column`` over the rows of ``names`` whose ``key`` matches ``pattern``."""
     found = {}
     for name in names:
@@ -129,7 +131,7 @@ def _groups(names, key, pattern, column):
         for row in table["rows"]:
             match = re.fullmatch(pattern, row[by])
             if match:
-                group = match[1] if match.re.groups else ALL
+                group = match[1] if match.re.groups else label
                 found.setdefault(group, []).append(float(row[value]))
     few = [group for group, values in found.items() if len(values) < 2]
     if not found or few:
@@ -139,11 +141,14 @@ def _groups(names, key, pattern, column):
             for group, values in found.items()}
 
 
-def difference_rows(first, second, column="accuracy", seeds=3, points=False):
-    """The table rows of ``first`` minus ``second`` (selectors), one per model both hold."""
+def difference_rows(first, second, column="accuracy", seeds=3, points=False, label=ALL):
+    """The table rows of ``first`` minus ``second`` (selectors), one per model both hold.
+
+    ``label`` names the row of two grouping selectors whose patterns have no capture group.
+    """
     if grouped(first) != grouped(second):
         raise SystemExit(f"{first} and {second}: either both selectors group rows with COLUMN~REGEX or neither")
-    a, b = rows(first, column, seeds), rows(second, column, seeds)
+    a, b = rows(first, column, seeds, label), rows(second, column, seeds, label)
     models = [model for model in a if model in b]
     if not models:
         raise SystemExit(f"{first} and {second} share no model with a mean ± sd in {column!r}")
@@ -170,13 +175,16 @@ def build_parser():
                              "the column of one value per row (default: accuracy)")
     parser.add_argument("--seeds", type=int, default=3, help="the seeds behind each mean (default: 3)")
     parser.add_argument("--points", action="store_true", help="show differences in points (x100)")
+    parser.add_argument("--label", default=ALL,
+                        help="with COLUMN~REGEX patterns that have no capture group: the name of their one row "
+                             f"(default: {ALL})")
     parser.add_argument("--section", required=True, help="the docs/benchmarks.md section to write")
     return parser
 
 
 def main():
     args = build_parser().parse_args()
-    table = difference_rows(args.first, args.second, args.column, args.seeds, args.points)
+    table = difference_rows(args.first, args.second, args.column, args.seeds, args.points, args.label)
     source = {"seeds": "the stored per-seed figures.",
               "grouped": "the stored single figures, one seed per row."}
     lines = [

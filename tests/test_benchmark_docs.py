@@ -148,6 +148,8 @@ def test_a_grouped_selector_takes_one_seed_per_row_across_sections():
     assert set(found) == {"simple_rnn", "lstm"}
     pooled = seed_means.rows(r"accuracy-decay-more:configuration~lstm-seed\d-decay", "test accuracy")
     assert list(pooled) == [seed_means.ALL] and pooled[seed_means.ALL][2] == 2
+    named = seed_means.rows(r"accuracy-decay-more:configuration~lstm-seed\d-decay", "test accuracy", label="lstm")
+    assert named == {"lstm": pooled[seed_means.ALL]}
 
 
 @pytest.mark.parametrize(("first", "second", "message"), [
@@ -171,5 +173,5 @@ def test_a_difference_section_agrees_with_the_tables_it_reads(name):
     import shlex
 
     args = seed_means.build_parser().parse_args(shlex.split(_results.load(name)["provenance"]["command"])[2:])
-    expected = seed_means.difference_rows(args.first, args.second, args.column, args.seeds, args.points)
+    expected = seed_means.difference_rows(args.first, args.second, args.column, args.seeds, args.points, args.label)
     assert seed_means.first_table(name)["rows"] == expected, f"{name} is stale: rerun its command"
