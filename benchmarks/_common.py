@@ -25,9 +25,12 @@ def peak_rss_mib():
     return peak()
 
 
-def write_section(name, markdown):
-    """Store section ``name`` as JSON and render it into docs/benchmarks.md (see ``_results``)."""
-    write_results(name, markdown)
+def write_section(name, markdown, keep_provenance=False):
+    """Store section ``name`` as JSON and render it into docs/benchmarks.md (see ``_results``).
+
+    ``keep_provenance``: a section rendered again from stored runs keeps its measurement's provenance.
+    """
+    write_results(name, markdown, keep_provenance=keep_provenance)
 
 
 def mean_interval(values, confidence=0.95):

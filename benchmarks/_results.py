@@ -110,11 +110,8 @@ def provenance(argv=None):
 
 def provenance_line(record):
     """The line a section opens with on the page: its date, CPU, versions and command."""
-    date = record["measured"] if record["date_is"] == "measured" else f"on or before {record['measured']}"
     shown = ", ".join(f"{label} {v}" for label, v in record["versions"].items())
-    if record.get("versions_missing"):
-        shown += f"; {', '.join(record['versions_missing'])} versions not recorded"
-    return f"*Measured {date} on {record['cpu']}; {shown}. Ran `{record['command']}`.*"
+    return f"*Measured {record['measured']} on {record['cpu']}; {shown}. Ran `{record['command']}`.*"
 
 
 def load(name):
@@ -139,10 +136,15 @@ def render_into_page(text, name):
     return text.rstrip() + "\n\n" + block + "\n"
 
 
-def write_results(name, markdown, argv=None):
-    """Store a benchmark's section as JSON, with its provenance, and render it into the page."""
+def write_results(name, markdown, argv=None, keep_provenance=False):
+    """Store a benchmark's section as JSON, with its provenance, and render it into the page.
+
+    ``keep_provenance``: the section is rendered again from stored runs, so
+    it keeps the stored date, CPU, versions and command of its measurement.
+    """
     RESULTS.mkdir(parents=True, exist_ok=True)
-    record = {"name": name, "provenance": provenance(argv), "blocks": parse(markdown)}
+    measured = load(name)["provenance"] if keep_provenance else provenance(argv)
+    record = {"name": name, "provenance": measured, "blocks": parse(markdown)}
     (RESULTS / f"{name}.json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     DOC.write_text(render_into_page(DOC.read_text(encoding="utf-8"), name), encoding="utf-8")
     print(f"(results in benchmarks/results/{name}.json, rendered into docs/benchmarks.md)")

@@ -31,9 +31,6 @@ def test_section_is_the_rendering_of_its_json(name):
     )
 
 
-#: Sections stored before their library versions were recorded: the page says so beside each. A rerun of
-#: their command records the versions, and the name then leaves this list.
-VERSIONS_NOT_RECORDED = {"time-to-accuracy-curves"}
 RECORDED = ("Python", "TensorFlow", "Keras", "scikit-learn", "skrnn")
 
 
@@ -41,15 +38,12 @@ RECORDED = ("Python", "TensorFlow", "Keras", "scikit-learn", "skrnn")
 def test_section_records_its_date_machine_versions_and_command(name):
     record = _results.load(name)["provenance"]
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", record["measured"]), name
-    assert record["date_is"] in ("measured", "on or before"), name
+    assert record["date_is"] == "measured", name
     assert "CPUs" in record["cpu"], f"{name} does not say the machine it ran on"
     script = re.match(r"python (benchmarks/\w+\.py)", record["command"])
     assert script and (REPO / script.group(1)).exists(), f"{name}'s command runs no script of benchmarks/"
     missing = [label for label in RECORDED if label not in record["versions"]]
-    if name in VERSIONS_NOT_RECORDED:
-        assert missing and record["versions_missing"] == missing, f"{name} records its versions: drop it from the list"
-    else:
-        assert not missing and record["date_is"] == "measured", f"{name} lacks the versions {missing}"
+    assert not missing, f"{name} lacks the versions {missing}: rerun its command"
 
 
 def test_a_new_section_records_the_running_process():
