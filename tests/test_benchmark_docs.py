@@ -46,6 +46,20 @@ def test_section_records_its_date_machine_versions_and_command(name):
     assert not missing, f"{name} lacks the versions {missing}: rerun its command"
 
 
+def test_a_section_rendered_again_keeps_the_provenance_of_its_measurement(tmp_path, monkeypatch):
+    monkeypatch.setattr(_results, "RESULTS", tmp_path)
+    monkeypatch.setattr(_results, "DOC", tmp_path / "page.md")
+    _results.DOC.write_text("# page\n", encoding="utf-8")
+    measured = {"measured": "2001-02-03", "date_is": "measured", "cpu": "x86_64, 2 CPUs",
+                "versions": dict.fromkeys(RECORDED, "1.0"), "command": "python benchmarks/bench_text.py"}
+    (tmp_path / "sample.json").write_text(json.dumps({"name": "sample", "provenance": measured, "blocks": []}))
+    _results.write_results("sample", "Rendered again.", keep_provenance=True)
+    assert _results.load("sample")["provenance"] == measured
+    assert "*Measured 2001-02-03 on x86_64, 2 CPUs;" in _results.DOC.read_text(encoding="utf-8")
+    _results.write_results("sample", "Measured again.", argv=["benchmarks/bench_text.py"])
+    assert _results.load("sample")["provenance"]["measured"] != "2001-02-03"
+
+
 def test_a_new_section_records_the_running_process():
     record = _results.provenance(["benchmarks/bench_text.py", "--repeats", "3"])
     assert record["command"] == "python benchmarks/bench_text.py --repeats 3"
