@@ -13,7 +13,7 @@ user with a number column of their own would (``--target stars``), on 5,000
 training and 5,000 test reviews drawn at random.
 
     python benchmarks/bench_compare.py [--sets imdb,imdb-5k,sst5-dev,sst5,imdb-rating,stars-csv] [--seeds 3]
-        [--tune N]
+        [--tune N] [--models tfidf-unigram,tfidf-bigram,lstm,gru]
 """
 
 import argparse
@@ -33,6 +33,9 @@ def main():
     parser.add_argument("--max-features", type=int, default=None, help="their vocabulary (default: from the data)")
     parser.add_argument("--maxlen", type=int, default=None, help="their padded length (default: from the data)")
     parser.add_argument("--tune", type=int, default=None, help="tune every model with N candidates (default: no)")
+    parser.add_argument("--models", default=None,
+                        help="comma-separated models instead of the defaults; the section's name ends in the "
+                        "networks' names (compare-imdb-lstm-gru)")
     parser.add_argument("--out", default=None,
                         help="keep the reports and the finished runs here, so a rerun resumes (default: a "
                         "temporary folder; only then is the run's wall time stored)")
@@ -54,6 +57,9 @@ def main():
               "max_features": args.max_features, "maxlen": args.maxlen, "tune": args.tune}
     given = "".join(f" --{key.replace('_', '-')} {value}" for key, value in budget.items()
                     if value is not None and value != "auto")
+    models = args.models.split(",") if args.models else None
+    if models:
+        given += f" --models {args.models}"
     for name in args.sets.split(","):
         with tempfile.TemporaryDirectory() as scratch:
             folder = args.out or scratch
@@ -63,7 +69,7 @@ def main():
             command_data = options.pop("command_data") + given
             out = os.path.join(folder, f"report-{name}")
             start = time.perf_counter()
-            result = run_comparison(seeds=args.seeds, out=out, **options)
+            result = run_comparison(seeds=args.seeds, out=out, models=models, **options)
             wall = time.perf_counter() - start
         described = result.data.replace(str(home), "$SKRNN_DATA_HOME").replace(folder, "$OUT")
         lines = [
@@ -89,7 +95,12 @@ def main():
                       f"({d['rows']:,}); there {d['first']} is right on {100 * d['first_right']:.1f}% and "
                       f"{d['second']} on {100 * d['second_right']:.1f}% (first seed)."]
         print("\n".join(lines))
-        write_section(f"compare-{name}" + _tune_suffix(args.tune), "\n".join(lines))
+        write_section(f"compare-{name}" + _models_suffix(models) + _tune_suffix(args.tune), "\n".join(lines))
+
+
+def _models_suffix(models):
+    """A run of chosen models: its section's name ends in their networks' names (``-lstm-gru``)."""
+    return "".join(f"-{m}" for m in models or () if not m.startswith("tfidf"))
 
 
 def _tune_suffix(candidates):

@@ -23,6 +23,12 @@ and standard deviation from a table's "seed N" columns instead:
         'decay-sample:learning_rate_decay=constant (1.0)' --column seeds --points \
         --section decay-sample-auto-vs-constant
 
+Two models of one table, each kept by a ``COLUMN=VALUE`` selector, are
+compared as one row named by ``--label``:
+
+    python benchmarks/seed_means.py compare-imdb-lstm-gru:model=gru compare-imdb-lstm-gru:model=lstm \
+        --seeds 3 --points --label "gru minus lstm" --section compare-imdb-gru-vs-lstm
+
 Where each seed is a row of its own (the accuracy tables name a seed in the
 configuration), a selector ``SECTION[+SECTION...]:COLUMN~REGEX`` takes the
 rows of one or more sections whose COLUMN matches REGEX in full, and groups
@@ -149,6 +155,12 @@ def difference_rows(first, second, column="accuracy", seeds=3, points=False, lab
     if grouped(first) != grouped(second):
         raise SystemExit(f"{first} and {second}: either both selectors group rows with COLUMN~REGEX or neither")
     a, b = rows(first, column, seeds, label), rows(second, column, seeds, label)
+    if label != ALL and not grouped(first):
+        # Two rows of one table (two models): each selector keeps one, compared under ``label``.
+        if len(a) != 1 or len(b) != 1:
+            raise SystemExit(f"with --label, {first} and {second} must keep one row each; "
+                             f"they keep {len(a)} and {len(b)}")
+        a, b = {label: next(iter(a.values()))}, {label: next(iter(b.values()))}
     models = [model for model in a if model in b]
     if not models:
         raise SystemExit(f"{first} and {second} share no model with a mean ± sd in {column!r}")
@@ -176,8 +188,8 @@ def build_parser():
     parser.add_argument("--seeds", type=int, default=3, help="the seeds behind each mean (default: 3)")
     parser.add_argument("--points", action="store_true", help="show differences in points (x100)")
     parser.add_argument("--label", default=ALL,
-                        help="with COLUMN~REGEX patterns that have no capture group: the name of their one row "
-                             f"(default: {ALL})")
+                        help="the name of the one row compared: of COLUMN~REGEX patterns without a capture group, "
+                             f"or of two COLUMN=VALUE selectors that keep one row each (default: {ALL})")
     parser.add_argument("--section", required=True, help="the docs/benchmarks.md section to write")
     return parser
 

@@ -160,6 +160,19 @@ def test_a_grouped_selector_takes_one_seed_per_row_across_sections():
     assert named == {"lstm": pooled[seed_means.ALL]}
 
 
+def test_a_label_compares_two_models_of_one_table():
+    table = seed_means.first_table("compare-imdb-lstm-gru")
+    cells = {row[0]: row[table["columns"].index("accuracy")] for row in table["rows"]}
+    (gru, gru_sd), (lstm, lstm_sd) = ([float(part) for part in cells[m].split("±")] for m in ("gru", "lstm"))
+    [row] = seed_means.difference_rows("compare-imdb-lstm-gru:model=gru", "compare-imdb-lstm-gru:model=lstm",
+                                       points=True, label="gru minus lstm")
+    difference, low, high, _ = seed_means.welch((gru, gru_sd), (lstm, lstm_sd), 3, 3)
+    assert row[0] == "gru minus lstm" and row[4] == f"{100 * difference:+.2f}"
+    assert row[5] == f"{100 * low:+.2f} to {100 * high:+.2f}"
+    with pytest.raises(SystemExit, match="must keep one row each; they keep 3 and 1"):
+        seed_means.difference_rows("compare-imdb-lstm-gru", "compare-imdb-lstm-gru:model=lstm", label="all rows")
+
+
 @pytest.mark.parametrize(("first", "second", "message"), [
     (r"accuracy-decay:configuration~lstm-.*", "compare-imdb", "both selectors group rows"),
     ("accuracy-decay:configuration~lstm-default-decay", "accuracy:configuration~lstm-default-constant",
