@@ -102,7 +102,7 @@ def rows(selector, column, seeds=3, label=ALL):
         return _groups(names.split("+"), match[1], match[3], column, label)
     table = first_table(names)
     columns = table["columns"]
-    seed_columns = [i for i, label in enumerate(columns) if label.startswith("seed ")]
+    seed_columns = [i for i, heading in enumerate(columns) if heading.startswith("seed ")]
     if column not in columns and not (column == "seeds" and len(seed_columns) > 1):
         raise SystemExit(f"{names} has no column {column!r} (nor two 'seed N' columns for 'seeds'); "
                          f"its columns are {', '.join(columns)}")
@@ -111,7 +111,8 @@ def rows(selector, column, seeds=3, label=ALL):
         key, value = match[1], match[3]
         if key not in columns:
             raise SystemExit(f"{names} has no column {key!r}; its columns are {', '.join(columns)}")
-        keep = lambda row: row[columns.index(key)] == value  # noqa: E731
+        at = columns.index(key)
+        keep = lambda row: row[at] == value  # noqa: E731
     model, cell = columns.index("model"), columns.index(column) if column in columns else None
     found = {}
     for row in filter(keep, table["rows"]):
@@ -152,10 +153,11 @@ def difference_rows(first, second, column="accuracy", seeds=3, points=False, lab
 
     ``label`` names the row of two grouping selectors whose patterns have no capture group.
     """
-    if grouped(first) != grouped(second):
+    grouping = grouped(first)
+    if grouping != grouped(second):
         raise SystemExit(f"{first} and {second}: either both selectors group rows with COLUMN~REGEX or neither")
     a, b = rows(first, column, seeds, label), rows(second, column, seeds, label)
-    if label != ALL and not grouped(first):
+    if label != ALL and not grouping:
         # Two rows of one table (two models): each selector keeps one, compared under ``label``.
         if len(a) != 1 or len(b) != 1:
             raise SystemExit(f"with --label, {first} and {second} must keep one row each; "
